@@ -1,0 +1,142 @@
+import { join } from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import { sql } from 'kysely';
+import type { Access } from '@dangan/contracts';
+import { systemClock, type Clock } from './platform/clock.js';
+import { Keyring, loadMasterKey } from './platform/crypto/keyring.js';
+import { openDatabase, type DbHandle } from './platform/db/connect.js';
+import { migrateToLatest } from './platform/db/migrate.js';
+import { createHttpServer } from './platform/http/server.js';
+import { Router, SESSION_COOKIE } from './platform/http/routing.js';
+import { AccessService } from './modules/access/access.js';
+import { AuditLog } from './modules/audit/audit.log.js';
+import { auditRoutes } from './modules/audit/audit.routes.js';
+import { AuditService } from './modules/audit/audit.service.js';
+import { authRoutes } from './modules/auth/auth.routes.js';
+import { AuthService } from './modules/auth/auth.service.js';
+import { sessionsRoutes } from './modules/auth/sessions.routes.js';
+import { SessionsService } from './modules/auth/sessions.service.js';
+import { bootstrap, type BootstrapResult } from './modules/bootstrap/bootstrap.js';
+import { dictionaryRoutes } from './modules/dictionary/dictionary.routes.js';
+import { DictionaryService } from './modules/dictionary/dictionary.service.js';
+import { healthRoutes } from './modules/health/health.routes.js';
+import { rolesRoutes } from './modules/roles/roles.routes.js';
+import { RolesService } from './modules/roles/roles.service.js';
+import { settingsRoutes } from './modules/settings/settings.routes.js';
+import { SettingsService } from './modules/settings/settings.service.js';
+import { unitsRoutes } from './modules/units/units.routes.js';
+import { UnitsService } from './modules/units/units.service.js';
+import { usersRoutes } from './modules/users/users.routes.js';
+import { UsersService } from './modules/users/users.service.js';
+import { VERSION } from './version.js';
+
+export interface Core {
+  handle: DbHandle;
+  clock: Clock;
+  keyring: Keyring;
+  audit: AuditLog;
+  settings: SettingsService;
+  access: AccessService;
+  auth: AuthService;
+  sessions: SessionsService;
+  users: UsersService;
+  roles: RolesService;
+  units: UnitsService;
+  dictionary: DictionaryService;
+  auditService: AuditService;
+  close(): Promise<void>;
+}
+
+export interface CoreOptions {
+  databaseUrl: string;
+  dataDir: string;
+  masterKey?: string;
+  clock?: Clock;
+}
+
+/** The composition root: every service built once, each given exactly what it uses. */
+export async function openCore(options: CoreOptions): Promise<Core> {
+  const handle = openDatabase({ url: options.databaseUrl });
+  try {
+    await migrateToLatest(handle.db);
+  } catch (err) {
+    await handle.close();
+    throw err;
+  }
+  const { db, kind } = handle;
+  const clock = options.clock ?? systemClock;
+  const keyring = new Keyring(loadMasterKey({ fromEnv: options.masterKey, keyFile: join(options.dataDir, 'keys', 'master.key') }));
+  let settings: SettingsService | undefined;
+  const audit = new AuditLog(db, kind, clock, (executor) => settings!.get('audit.hashAlgorithm', executor));
+  settings = new SettingsService(db, clock, audit);
+  const access = new AccessService(db);
+  const auth = new AuthService(db, kind, clock, settings, audit, keyring);
+  return {
+    handle, clock, keyring, audit, settings, access, auth,
+    sessions: new SessionsService(db, clock, settings, audit),
+    users: new UsersService(db, kind, clock, audit, auth),
+    roles: new RolesService(db, kind, clock, audit),
+    units: new UnitsService(db, clock, audit, access),
+    dictionary: new DictionaryService(db, clock, audit),
+    auditService: new AuditService(db, kind, clock, audit),
+    close: () => handle.close(),
+  };
+}
+
+export async function bootstrapCore(core: Core, bootstrapPassword: string | undefined, dataDir: string): Promise<BootstrapResult> {
+  return bootstrap({
+    db: core.handle.db, kind: core.handle.kind, clock: core.clock, roles: core.roles, users: core.users, audit: core.audit,
+    bootstrapPassword, credentialsFile: join(dataDir, 'initial-credentials.txt'),
+  });
+}
+
+export interface AppOptions {
+  webDir?: string;
+  trustProxy?: string | false;
+  logLevel?: string | false;
+  loginRateLimit?: { max: number; timeWindow: number };
+}
+
+export async function buildApp(core: Core, options: AppOptions = {}): Promise<FastifyInstance> {
+  const app = await createHttpServer({
+    version: VERSION, trustProxy: options.trustProxy ?? false, webDir: options.webDir, logLevel: options.logLevel ?? false,
+    docsGuard: async (request) => {
+      await core.auth.authenticate(request.cookies[SESSION_COOKIE], request.ip);
+    },
+  });
+  const router = new Router(app, {
+    authenticate: (token, ip) => core.auth.authenticate(token, ip),
+    denied: async (session, request, needed: Access) => {
+      await core.audit.record(session.actor.audit, {
+        action: 'access.denied', result: 'denied', objectType: 'route', objectId: `${request.method} ${request.routeOptions.url ?? request.url}`,
+        detail: { needed },
+      });
+    },
+  });
+
+  healthRoutes(router, {
+    kind: core.handle.kind, version: VERSION,
+    ping: async () => {
+      await sql`select 1`.execute(core.handle.db);
+    },
+  });
+  authRoutes(router, core.auth, {
+    loginRateLimit: options.loginRateLimit ?? { max: 20, timeWindow: 60_000 },
+    absoluteHours: () => core.settings.get('session.absoluteHours'),
+  });
+  sessionsRoutes(router, core.sessions);
+  usersRoutes(router, core.users);
+  rolesRoutes(router, core.roles);
+  unitsRoutes(router, core.units);
+  dictionaryRoutes(router, core.dictionary);
+  settingsRoutes(router, core.settings);
+  auditRoutes(router, core.auditService, core.audit);
+
+  // The API description is for signed-in users like the rest of the API.
+  app.get('/api/openapi.json', { schema: { hide: true } }, async (request) => {
+    await core.auth.authenticate(request.cookies[SESSION_COOKIE], request.ip);
+    return app.swagger();
+  });
+  await app.ready();
+  return app;
+}

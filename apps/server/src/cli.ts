@@ -1,0 +1,164 @@
+import { existsSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Command, InvalidArgumentError } from 'commander';
+import { bootstrapCore, buildApp, openCore, type Core } from './app.js';
+import { loadConfig } from './platform/config.js';
+import { databaseKind } from './platform/db/connect.js';
+import { migrateToLatest } from './platform/db/migrate.js';
+import { openDatabase } from './platform/db/connect.js';
+import { AppError } from './platform/errors.js';
+import { SYSTEM_CONTEXT } from './modules/audit/audit.log.js';
+import { rolesRepository } from './modules/roles/roles.repository.js';
+import { generatePassword } from './modules/bootstrap/bootstrap.js';
+import { VERSION } from './version.js';
+
+const config = loadConfig();
+const consoleActor = (command: string) => ({ ...SYSTEM_CONTEXT, username: `console:${process.env.USER ?? 'root'}`, clientIp: 'console', roles: command });
+
+async function withCore<T>(fn: (core: Core) => Promise<T>): Promise<T> {
+  const core = await openCore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, masterKey: config.masterKey });
+  try {
+    await core.roles.syncBuiltIns();
+    return await fn(core);
+  } finally {
+    await core.close();
+  }
+}
+
+function defaultWebDir(): string | undefined {
+  if (config.webDir) return config.webDir;
+  const here = dirname(fileURLToPath(import.meta.url));
+  for (const candidate of [resolve(here, '../../web/dist'), resolve(here, '../../../apps/web/dist')]) {
+    if (existsSync(resolve(candidate, 'index.html'))) return candidate;
+  }
+  return undefined;
+}
+
+function positiveInt(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError('须为正整数');
+  return n;
+}
+
+const program = new Command('dangan').description('干部人事档案系统').version(VERSION);
+
+program
+  .command('serve')
+  .description('启动服务（执行数据库迁移，首次启动时创建三员账号）')
+  .action(async () => {
+    const core = await openCore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, masterKey: config.masterKey });
+    const boot = await bootstrapCore(core, config.bootstrapPassword, config.dataDir);
+    if (boot.created) {
+      console.log('已创建三员初始账号，首次登录须修改密码并绑定动态口令：');
+      for (const c of boot.credentials) console.log(`  ${c.username}\t${c.password}`);
+      if (boot.credentialsFile) console.log(`（同时写入 ${boot.credentialsFile}，权限 0600；修改密码后请删除）`);
+      if (boot.credentials.length === 0) console.log('  sysadmin、secadmin、auditor：初始密码为 DANGAN_BOOTSTRAP_PASSWORD');
+    }
+    const app = await buildApp(core, { webDir: defaultWebDir(), trustProxy: config.trustProxy, logLevel: config.logLevel });
+    const stop = async () => {
+      await app.close();
+      await core.close();
+      process.exit(0);
+    };
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+    await app.listen({ port: config.port, host: config.host });
+    console.log(`干部人事档案系统 ${VERSION} 已启动：http://${config.host}:${config.port}/ （数据库：${databaseKind(config.databaseUrl) === 'postgres' ? 'PostgreSQL' : 'SQLite'}，数据目录：${config.dataDir}）`);
+  });
+
+program
+  .command('migrate')
+  .description('执行数据库迁移')
+  .action(async () => {
+    const handle = openDatabase({ url: config.databaseUrl });
+    try {
+      const { applied } = await migrateToLatest(handle.db);
+      console.log(applied.length ? `已执行迁移：${applied.join('、')}` : '数据库已是最新');
+    } finally {
+      await handle.close();
+    }
+  });
+
+const user = program.command('user').description('用户管理（控制台权限，操作记入审计日志）');
+
+user
+  .command('add <username>')
+  .description('新建用户；首次登录须修改密码')
+  .requiredOption('--name <displayName>', '姓名')
+  .option('--unit <code>', '所属单位代码', 'ROOT')
+  .option('--role <code...>', '角色代码（可多个），如 archivist、auditor')
+  .option('--password <password>', '初始密码（缺省时随机生成并打印）')
+  .action(async (username: string, opts: { name: string; unit: string; role?: string[]; password?: string }) => {
+    await withCore(async (core) => {
+      const unit = await core.handle.db.selectFrom('units').select('id').where('code', '=', opts.unit).executeTakeFirst();
+      if (!unit) throw new AppError(422, 'UNIT_NOT_FOUND', `单位代码「${opts.unit}」不存在`);
+      const roleIds: string[] = [];
+      for (const code of opts.role ?? []) {
+        const role = await rolesRepository(core.handle.db).byCode(code);
+        if (!role) throw new AppError(422, 'ROLE_NOT_FOUND', `角色代码「${code}」不存在`);
+        roleIds.push(role.id);
+      }
+      const password = opts.password ?? generatePassword();
+      const created = await core.users.create({ kind: 'console', audit: consoleActor('user add') }, {
+        username, displayName: opts.name, unitId: unit.id, password, roleIds, scope: { kind: 'own_unit', unitIds: [] }, clearance: null,
+      });
+      console.log(`已创建用户 ${created.username}（${created.displayName}），角色：${created.roles.map((r) => r.name).join('、') || '无'}`);
+      if (!opts.password) console.log(`初始密码：${password}`);
+    });
+  });
+
+user
+  .command('passwd <username>')
+  .description('重置密码；用户下次登录须修改')
+  .option('--password <password>', '新密码（缺省时随机生成并打印）')
+  .option('--reset-totp', '同时解除动态口令绑定（手机丢失时）')
+  .action(async (username: string, opts: { password?: string; resetTotp?: boolean }) => {
+    await withCore(async (core) => {
+      const target = await core.users.byUsername(username);
+      const password = opts.password ?? generatePassword();
+      const grantor = { kind: 'console' as const, audit: consoleActor('user passwd') };
+      await core.users.resetPassword(grantor, target.id, password);
+      if (opts.resetTotp) await core.users.resetTotp(grantor, target.id);
+      console.log(`已重置 ${username} 的密码${opts.resetTotp ? '并解除动态口令绑定' : ''}，下次登录须修改密码`);
+      if (!opts.password) console.log(`新密码：${password}`);
+    });
+  });
+
+user
+  .command('lock <username>')
+  .description('锁定账号并结束其会话')
+  .option('--minutes <n>', '锁定时长（分钟）', positiveInt, 525_600)
+  .action(async (username: string, opts: { minutes: number }) => {
+    await withCore(async (core) => {
+      const target = await core.users.byUsername(username);
+      const locked = await core.users.lock({ kind: 'console', audit: consoleActor('user lock') }, target.id, opts.minutes);
+      console.log(`已锁定 ${username}，至 ${locked.lockedUntil}`);
+    });
+  });
+
+program
+  .command('audit')
+  .description('审计日志')
+  .command('verify')
+  .description('校验审计哈希链；链断裂时报告第一条被破坏的记录并以非零状态退出')
+  .option('--json', '以 JSON 输出')
+  .action(async (opts: { json?: boolean }) => {
+    await withCore(async (core) => {
+      const result = await core.auditService.verify(consoleActor('audit verify'));
+      if (opts.json) console.log(JSON.stringify(result));
+      else if (result.intact) console.log(`审计链完整：共校验 ${result.checked} 条记录（最后序号 ${result.lastSeq}）`);
+      else console.log(`审计链已被破坏：第 ${result.firstBroken!.seq} 条记录——${result.firstBroken!.reason}（此前 ${result.checked} 条完好）`);
+      if (!result.intact) process.exitCode = 3;
+    });
+  });
+
+program.parseAsync(process.argv).catch((err: unknown) => {
+  if (err instanceof AppError) {
+    console.error(`错误 [${err.code}]：${err.message}`);
+    process.exitCode = 2;
+  } else {
+    console.error(err instanceof Error ? `错误：${err.message}` : err);
+    process.exitCode = 1;
+  }
+});
