@@ -61,7 +61,9 @@ export class Router {
 
   authed<E extends Endpoint>(e: E, handler: (input: AuthedInput<E>) => Promise<Result<E>>): void {
     if (e.access === 'public') throw new Error(`${e.method} ${e.path} is public`);
-    this.add(e, async (request, reply) => {
+    const access = e.access;
+    // Runs before body validation, so an anonymous or unauthorized caller learns nothing from it.
+    const guard = async (request: FastifyRequest): Promise<void> => {
       const session = await this.deps.authenticate(request.cookies[SESSION_COOKIE], request.ip);
       request.session = session;
       if (UNSAFE.has(request.method)) {
@@ -70,21 +72,22 @@ export class Router {
           throw forbidden('CSRF_INVALID', '请求校验失败（CSRF 令牌无效），请刷新页面后重试');
         }
       }
-      if (e.access !== 'session' && session.session.stage !== 'active') {
+      if (access !== 'session' && session.session.stage !== 'active') {
         throw forbidden('LOGIN_INCOMPLETE', '请先完成登录步骤（修改初始密码或动态口令）');
       }
-      if (!allows(e.access, session)) {
-        await this.deps.denied(session, request, e.access);
+      if (!allows(access, session)) {
+        await this.deps.denied(session, request, access);
         throw forbidden('FORBIDDEN', '没有执行此操作的权限');
       }
-      return handler({ ...inputOf<E>(request, reply), session });
-    });
+    };
+    this.add(e, async (request, reply) => handler({ ...inputOf<E>(request, reply), session: request.session! }), undefined, guard);
   }
 
   private add(
     e: Endpoint,
     handler: (request: FastifyRequest, reply: FastifyReply) => Promise<unknown>,
     rateLimit?: { max: number; timeWindow: number },
+    guard?: (request: FastifyRequest) => Promise<void>,
   ): void {
     this.app.withTypeProvider<ZodTypeProvider>().route({
       method: e.method,
@@ -99,6 +102,7 @@ export class Router {
         ...(e.response ? { response: { 200: e.response } } : {}),
       },
       config: rateLimit ? { rateLimit } : {},
+      ...(guard ? { onRequest: guard } : {}),
       handler: async (request, reply) => {
         const result = await handler(request, reply);
         if (reply.sent) return reply;

@@ -1,0 +1,28 @@
+import { defineConfig } from 'vitest/config';
+
+const dbSuites = ['apps/server/src/**/*.test.ts', 'apps/server/test/**/*.test.ts'];
+const unitSuites = ['packages/*/src/**/*.test.ts', 'apps/server/src/**/*.unit.test.ts'];
+
+/**
+ * Unit suites run once. Database suites run twice, once per database (DB=sqlite|postgres); each test
+ * file gets a fresh SQLite file or a fresh PostgreSQL database, dropped afterwards.
+ */
+export default defineConfig({
+  test: {
+    projects: [
+      { test: { name: 'unit', include: unitSuites } },
+      ...(['sqlite', 'postgres'] as const).map((db) => ({
+        test: {
+          name: db,
+          include: dbSuites,
+          exclude: ['**/*.unit.test.ts', '**/node_modules/**'],
+          env: { DB: db },
+          testTimeout: 60_000,
+          hookTimeout: 60_000,
+          // Password hashing is deliberately slow; two files at a time keeps both cores busy.
+          maxWorkers: 2,
+        },
+      })),
+    ],
+  },
+});
