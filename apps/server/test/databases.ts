@@ -46,6 +46,17 @@ export async function createTestDatabase(): Promise<TestDatabase> {
       const c = new pg.Client({ connectionString: PG_ADMIN_URL });
       await c.connect();
       try {
+        // The app's pool has been ended, but its connections close a moment later; wait for them
+        // rather than kill them, and force only if they linger.
+        for (let i = 0; i < 40; i++) {
+          try {
+            await c.query(`drop database if exists ${name}`);
+            break;
+          } catch (err) {
+            if ((err as { code?: string }).code !== '55006') throw err;
+            await new Promise((r) => setTimeout(r, 50));
+          }
+        }
         await c.query(`drop database if exists ${name} with (force)`);
       } finally {
         await c.end();

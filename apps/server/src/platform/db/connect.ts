@@ -31,6 +31,11 @@ export function openDatabase(config: DbConfig): DbHandle {
     // Counts and bigint sums come back as strings by default; ours fit in a double.
     pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));
     const pool = new pg.Pool({ connectionString: config.url, max: 10 });
+    // An idle connection that the server drops (restart, failover) must not take the process down;
+    // the pool replaces it on the next query.
+    pool.on('error', (err) => {
+      process.emitWarning(`PostgreSQL 空闲连接出错：${err.message}`);
+    });
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     return { db, kind, close: () => db.destroy() };
   }
