@@ -10,6 +10,12 @@ import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import { installErrorHandling } from './errors.js';
 
+declare module 'fastify' {
+  interface FastifyInstance {
+    routeList: { method: string; url: string }[];
+  }
+}
+
 export interface HttpOptions {
   version: string;
   trustProxy: string | false;
@@ -42,6 +48,12 @@ export async function createHttpServer(options: HttpOptions): Promise<FastifyIns
     logger: options.logLevel ? { level: options.logLevel, redact: ['req.headers.cookie', 'req.headers["x-csrf-token"]'] } : false,
     trustProxy: options.trustProxy || false,
     bodyLimit: 1024 * 1024,
+  });
+  // Every route the server answers, so a test can prove none escapes the access rules.
+  const routes: { method: string; url: string }[] = [];
+  app.decorate('routeList', routes);
+  app.addHook('onRoute', (r) => {
+    for (const method of [r.method].flat()) if (method !== 'HEAD') routes.push({ method, url: r.url });
   });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
