@@ -23,7 +23,7 @@ import { healthRoutes } from './modules/health/health.routes.js';
 import { rolesRoutes } from './modules/roles/roles.routes.js';
 import { RolesService } from './modules/roles/roles.service.js';
 import { settingsRoutes } from './modules/settings/settings.routes.js';
-import { SettingsService } from './modules/settings/settings.service.js';
+import { SettingsService, readSetting } from './modules/settings/settings.service.js';
 import { unitsRoutes } from './modules/units/units.routes.js';
 import { UnitsService } from './modules/units/units.service.js';
 import { usersRoutes } from './modules/users/users.routes.js';
@@ -66,9 +66,8 @@ export async function openCore(options: CoreOptions): Promise<Core> {
   const { db, kind } = handle;
   const clock = options.clock ?? systemClock;
   const keyring = new Keyring(loadMasterKey({ fromEnv: options.masterKey, keyFile: join(options.dataDir, 'keys', 'master.key') }));
-  let settings: SettingsService | undefined;
-  const audit = new AuditLog(db, kind, clock, (executor) => settings!.get('audit.hashAlgorithm', executor));
-  settings = new SettingsService(db, clock, audit);
+  const audit = new AuditLog(db, kind, clock, (executor) => readSetting(executor, 'audit.hashAlgorithm'));
+  const settings = new SettingsService(db, clock, audit);
   const access = new AccessService(db);
   const auth = new AuthService(db, kind, clock, settings, audit, keyring);
   return {

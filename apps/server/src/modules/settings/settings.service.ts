@@ -32,11 +32,7 @@ export class SettingsService {
   ) {}
 
   async get<K extends SettingKey>(key: K, executor: Executor = this.db): Promise<SettingValue<K>> {
-    const row = await settingsRepository(executor).get(key);
-    if (!row) return SETTINGS[key].default as SettingValue<K>;
-    const parsed = SETTINGS[key].schema.safeParse(JSON.parse(row.value));
-    // A stored value that no longer validates (the rule tightened) falls back to the default.
-    return (parsed.success ? parsed.data : SETTINGS[key].default) as SettingValue<K>;
+    return readSetting(executor, key);
   }
 
   async list(actor: Actor): Promise<SettingView[]> {
@@ -72,6 +68,15 @@ export class SettingsService {
       return view(key, await settingsRepository(trx).get(key));
     });
   }
+}
+
+/** A setting's current value; for the few places that read settings before the service exists. */
+export async function readSetting<K extends SettingKey>(executor: Executor, key: K): Promise<SettingValue<K>> {
+  const row = await settingsRepository(executor).get(key);
+  if (!row) return SETTINGS[key].default as SettingValue<K>;
+  const parsed = SETTINGS[key].schema.safeParse(JSON.parse(row.value));
+  // A stored value that no longer validates (the rule tightened) falls back to the default.
+  return (parsed.success ? parsed.data : SETTINGS[key].default) as SettingValue<K>;
 }
 
 function view(key: SettingKey, row: { value: string; updated_at: string; updated_by: string | null } | undefined): SettingView {

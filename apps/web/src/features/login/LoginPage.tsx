@@ -90,7 +90,15 @@ export default function LoginPage() {
           </>
         )}
         {me && (
-          <Button type="link" block style={{ marginTop: 8 }} onClick={() => void signOut()}>
+          <Button
+            type="link"
+            block
+            style={{ marginTop: 8 }}
+            onClick={() => {
+              setSeen([]);
+              void signOut();
+            }}
+          >
             返回重新登录
           </Button>
         )}
