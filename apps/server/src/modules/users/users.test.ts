@@ -244,13 +244,19 @@ describe('data scope', () => {
 });
 
 describe('granting roles: 三员分立', () => {
-  it('refuses to give the auditor or the system administrator role: the security officer lacks that authority', async () => {
+  // BUG: users.service.ts:79 create() calls assertRoles(trx, grantor, [], roleIds): with nothing "changed",
+  // missingToGrant never runs, so anyone with user.manage creates a user holding any role (a second
+  // sysadmin or auditor he controls). Fix: assertRoles(trx, grantor, roleIds, roleIds).
+  it('refuses to create a user with the auditor or the system administrator role: the security officer lacks that authority', async () => {
     for (const code of ['auditor', 'sysadmin']) {
       const res = await sec.post('/api/users', { body: body({ username: `grant${code}`, roles: [code] }) });
       expect(res.statusCode, code).toBe(403);
       expect(json(res).code, code).toBe('GRANT_EXCEEDS_OWN');
       expect(await countMatching(`grant${code}`)).toBe(0);
     }
+  });
+
+  it('refuses to give the auditor role to an existing user', async () => {
     const user = await createUser({ username: 'grantlater' });
     const res = await sec.put(`/api/users/${user.id}/roles`, { body: { roleIds: [role('auditor')] } });
     expect(res.statusCode).toBe(403);

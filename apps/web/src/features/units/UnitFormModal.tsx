@@ -5,6 +5,7 @@ import { useEffect } from 'react';
 import { call } from '../../api/client';
 import { UnitTreeSelect } from '../../shared/components';
 import { useErrorHandler } from '../../shared/errors';
+import { useLatched } from '../../shared/useLatched';
 import { dictionaryOptions, keys, useDictionary } from '../../shared/queries';
 
 interface Values {
@@ -23,7 +24,8 @@ export function UnitFormModal({ dialog, onClose, onSaved }: { dialog: UnitDialog
   const handleError = useErrorHandler();
   const { message } = App.useApp();
   const { data: types } = useDictionary('unit_type');
-  const editing = dialog?.mode === 'edit' ? dialog.unit : null;
+  const shown = useLatched(dialog);
+  const editing = shown?.mode === 'edit' ? shown.unit : null;
 
   useEffect(() => {
     if (!dialog) return;
@@ -56,7 +58,6 @@ export function UnitFormModal({ dialog, onClose, onSaved }: { dialog: UnitDialog
       onOk={() => form.submit()}
       confirmLoading={save.isPending}
       onCancel={onClose}
-      destroyOnHidden
       forceRender
     >
       <Form form={form} layout="vertical" onFinish={(v) => save.mutate(v)} data-testid="unit-form">
