@@ -3,7 +3,7 @@ import { auditBench } from './audit.bench.js';
 
 const args = process.argv.slice(2);
 const dbIndex = args.indexOf('--db');
-const which = args.filter((a, i) => !a.startsWith('--') && i !== dbIndex + 1);
+const which = args.filter((a, i) => !a.startsWith('--') && (dbIndex < 0 || i !== dbIndex + 1));
 const db = dbIndex >= 0 ? args[dbIndex + 1] : 'sqlite';
 if (db !== 'sqlite' && db !== 'postgres') throw new Error('--db 须为 sqlite 或 postgres');
 
