@@ -1,6 +1,7 @@
 import { defineConfig } from 'vitest/config';
 
 const dbSuites = ['apps/server/src/**/*.test.ts', 'apps/server/test/**/*.test.ts'];
+const e2eSuites = ['e2e/**/*.e2e.test.ts'];
 const unitSuites = ['packages/*/src/**/*.test.ts', 'apps/server/src/**/*.unit.test.ts'];
 
 /**
@@ -15,7 +16,7 @@ export default defineConfig({
         test: {
           name: db,
           include: dbSuites,
-          exclude: ['**/*.unit.test.ts', '**/node_modules/**'],
+          exclude: ['**/*.unit.test.ts', '**/node_modules/**', ...e2eSuites],
           env: { DB: db },
           testTimeout: 60_000,
           hookTimeout: 60_000,
@@ -23,6 +24,16 @@ export default defineConfig({
           maxWorkers: 2,
         },
       })),
+      {
+        // Whole user journeys in real Chromium against the built system (`npm start`'s bundle).
+        test: {
+          name: 'e2e',
+          include: ['e2e/**/*.e2e.test.ts'],
+          testTimeout: 300_000,
+          hookTimeout: 120_000,
+          fileParallelism: false,
+        },
+      },
     ],
   },
 });

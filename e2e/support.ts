@@ -1,0 +1,123 @@
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import pg from 'pg';
+import { chromium, type Browser, type Page } from 'playwright-core';
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
+const BIN = join(ROOT, 'apps/server/bin/dangan.mjs');
+export const SHOTS = join(ROOT, 'e2e/screenshots');
+const PG_ADMIN = process.env.DANGAN_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as { port: number };
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+export interface RunningSystem {
+  url: string;
+  dataDir: string;
+  databaseUrl: string;
+  env: NodeJS.ProcessEnv;
+  /** Runs `dangan …` against this system's database. */
+  cli(...args: string[]): { code: number | null; out: string; err: string };
+  /** The initial passwords the first start printed to data/initial-credentials.txt. */
+  initialPassword(username: string): string;
+  sql(text: string): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/** The built system as `npm start` runs it, on a fresh data directory and database of the given kind. */
+export async function startSystem(kind: 'sqlite' | 'postgres'): Promise<RunningSystem> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'dangan-e2e-'));
+  let databaseUrl = join(dataDir, 'dangan.sqlite');
+  let dbName: string | undefined;
+  if (kind === 'postgres') {
+    dbName = `dangan_e2e_${Date.now()}`;
+    const admin = new pg.Client({ connectionString: PG_ADMIN });
+    await admin.connect();
+    await admin.query(`create database ${dbName}`);
+    await admin.end();
+    const u = new URL(PG_ADMIN);
+    u.pathname = `/${dbName}`;
+    databaseUrl = u.toString();
+  }
+  const port = await freePort();
+  const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), HOST: '127.0.0.1', DANGAN_DATA_DIR: dataDir, DATABASE_URL: databaseUrl };
+  delete env.DANGAN_BOOTSTRAP_PASSWORD;
+  const child: ChildProcess = spawn(process.execPath, [BIN, 'serve'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout!.on('data', (d) => (output += d));
+  child.stderr!.on('data', (d) => (output += d));
+  const url = `http://127.0.0.1:${port}`;
+  for (let i = 0; ; i++) {
+    try {
+      const r = await fetch(`${url}/api/health`);
+      if (r.ok) break;
+    } catch {
+      // not listening yet
+    }
+    if (child.exitCode !== null || i > 300) throw new Error(`server did not start:\n${output}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return {
+    url, dataDir, databaseUrl, env,
+    cli: (...args) => {
+      const r = spawnSync(process.execPath, [BIN, ...args], { env, encoding: 'utf8' });
+      return { code: r.status, out: r.stdout, err: r.stderr };
+    },
+    initialPassword: (username) => {
+      const line = readFileSync(join(dataDir, 'initial-credentials.txt'), 'utf8').split('\n').find((l) => l.startsWith(`${username}\t`));
+      if (!line) throw new Error(`no initial password for ${username}`);
+      return line.split('\t')[1]!;
+    },
+    sql: async (text) => {
+      if (kind === 'postgres') {
+        const c = new pg.Client({ connectionString: databaseUrl });
+        await c.connect();
+        await c.query(text);
+        await c.end();
+      } else {
+        const { default: Database } = await import('better-sqlite3');
+        const db = new Database(databaseUrl);
+        db.exec(text);
+        db.close();
+      }
+    },
+    stop: async () => {
+      child.kill('SIGTERM');
+      await new Promise((r) => (child.exitCode !== null ? r(null) : child.once('exit', r)));
+      if (dbName) {
+        const admin = new pg.Client({ connectionString: PG_ADMIN });
+        await admin.connect();
+        await admin.query(`drop database if exists ${dbName} with (force)`);
+        await admin.end();
+      }
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export async function launchBrowser(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    args: [
+      '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync',
+    ],
+  });
+}
+
+export async function shot(page: Page, name: string): Promise<void> {
+  mkdirSync(SHOTS, { recursive: true });
+  await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
+}
