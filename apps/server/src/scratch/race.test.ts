@@ -3,19 +3,15 @@ import { Agent, BOOT_PASSWORD, createTestApp, json, rootUnitId, type TestApp } f
 let t: TestApp; let sec: Agent; let rootId: string;
 beforeAll(async () => { t = await createTestApp(); sec = new Agent(t); await sec.signIn('secadmin', BOOT_PASSWORD); rootId = await rootUnitId(sec); });
 afterAll(async () => { await t.close(); });
-it('race', async () => {
-  for (let i = 0; i < 5; i++) {
-    const b = { username: `race${i}`, displayName: 'x', unitId: rootId, password: 'Init-Passw0rd!' };
-    const rs = await Promise.all([sec.post('/api/users', { body: b }), sec.post('/api/users', { body: b })]);
-    console.log('users', rs.map((r) => r.statusCode + ' ' + json(r).code));
-    const u = { parentId: rootId, code: `RC${i}`, name: 'x' };
-    const us = await Promise.all([sec.post('/api/units', { body: u }), sec.post('/api/units', { body: u })]);
-    console.log('units', us.map((r) => r.statusCode + ' ' + json(r).code));
-    const ro = { code: `race${i}`, name: `race${i}`, permissions: ['stats.read'] };
-    const rr = await Promise.all([sec.post('/api/roles', { body: ro }), sec.post('/api/roles', { body: ro })]);
-    console.log('roles', rr.map((r) => r.statusCode + ' ' + json(r).code));
-    const d = { code: `R${i}`, label: 'x' };
-    const ds = await Promise.all([sec.post('/api/dictionary/gender', { body: d }), sec.post('/api/dictionary/gender', { body: d })]);
-    console.log('dict', ds.map((r) => r.statusCode + ' ' + json(r).code));
+it('probe', async () => {
+  for (const [m, u, b] of [['GET', '/api/users/abc', undefined], ['PATCH', '/api/units/abc', { name: 'x' }], ['PATCH', '/api/roles/abc', { name: 'x' }], ['PATCH', '/api/dictionary/gender/abc', { label: 'x' }], ['POST', '/api/users/abc/unlock', undefined], ['PUT', '/api/users/abc/roles', { roleIds: ['abc'] }]] as const) {
+    const r = await sec.call(m, u, b ? { body: b } : {});
+    console.log(m, u, r.statusCode, r.body.slice(0, 100));
   }
+  const b = { username: 'back\\slash'.replace('\\', '_'), displayName: 'a\\b', unitId: rootId, password: 'Init-Passw0rd!' };
+  console.log((await sec.post('/api/users', { body: b })).statusCode);
+  for (const q of ['\\', 'a\\b', '_', "'"]) console.log(q, (await sec.get('/api/users', { query: { q } })).body.slice(0, 80));
+  const mk = await sec.post('/api/users', { body: { username: 'LiWei', displayName: 'x', unitId: rootId, password: 'Init-Passw0rd!' } });
+  const mk2 = await sec.post('/api/users', { body: { username: 'liwei', displayName: 'x', unitId: rootId, password: 'Init-Passw0rd!' } });
+  console.log('case', mk.statusCode, mk2.statusCode);
 });

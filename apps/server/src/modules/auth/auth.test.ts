@@ -169,6 +169,21 @@ describe('request protection', () => {
     expect(json(forged).code).toBe('CSRF_INVALID');
   });
 
+  it('refuses a login or change sent from another site', async () => {
+    const a = new Agent(t);
+    const cross = await a.post('/api/auth/login', {
+      body: { username: 'secadmin', password: BOOT_PASSWORD },
+      headers: { origin: 'https://evil.example' },
+    });
+    expect(cross.statusCode).toBe(403);
+    expect(json(cross).code).toBe('ORIGIN_MISMATCH');
+    const same = await a.post('/api/auth/login', {
+      body: { username: 'secadmin', password: BOOT_PASSWORD },
+      headers: { origin: 'http://localhost:80', host: 'localhost:80' },
+    });
+    expect(same.statusCode).toBe(200);
+  });
+
   it('sends security headers: CSP without inline scripts, no framing, no caching of API answers', async () => {
     const res = await new Agent(t).get('/api/health');
     const csp = String(res.headers['content-security-policy']);

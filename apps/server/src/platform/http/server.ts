@@ -8,6 +8,7 @@ import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import { forbidden } from '../errors.js';
 import { installErrorHandling } from './errors.js';
 
 declare module 'fastify' {
@@ -42,6 +43,15 @@ const CSP = {
   upgradeInsecureRequests: null,
 };
 
+/** host[:port] with the scheme's default port dropped, as browsers write Origin. */
+function hostOf(url: string): string | null {
+  try {
+    return new URL(url).host;
+  } catch {
+    return null;
+  }
+}
+
 /** The HTTP shell: parsing, security headers, OpenAPI, the static client. Routes are added by the caller. */
 export async function createHttpServer(options: HttpOptions): Promise<FastifyInstance> {
   const app = Fastify({
@@ -68,6 +78,17 @@ export async function createHttpServer(options: HttpOptions): Promise<FastifyIns
     strictTransportSecurity: false,
   });
   await app.register(fastifyRateLimit, { global: false });
+
+  // A second line behind SameSite cookies and CSRF tokens, and the only one for the login form:
+  // a state-changing request sent by another site's page is refused outright.
+  app.addHook('onRequest', async (request) => {
+    if (request.method === 'GET' || request.method === 'HEAD' || request.method === 'OPTIONS') return;
+    const origin = request.headers.origin;
+    if (origin === undefined) return;
+    if (hostOf(origin) === null || hostOf(origin) !== hostOf(`${request.protocol}://${request.headers.host ?? ''}`)) {
+      throw forbidden('ORIGIN_MISMATCH', '拒绝来自其他站点的请求');
+    }
+  });
 
   app.addHook('onSend', async (request, reply) => {
     if (request.url.startsWith('/api/')) reply.header('cache-control', 'no-store');
