@@ -10,6 +10,8 @@ const unitSuites = ['packages/*/src/**/*.test.ts', 'apps/server/src/**/*.unit.te
  */
 export default defineConfig({
   test: {
+    // Two test files at a time: one per core.
+    maxWorkers: 2,
     projects: [
       { test: { name: 'unit', include: unitSuites } },
       ...(['sqlite', 'postgres'] as const).map((db) => ({
@@ -20,8 +22,6 @@ export default defineConfig({
           env: { DB: db },
           testTimeout: 60_000,
           hookTimeout: 60_000,
-          // Password hashing is deliberately slow; two files at a time keeps both cores busy.
-          maxWorkers: 2,
         },
       })),
       {

@@ -11,6 +11,7 @@ import { AppError } from './platform/errors.js';
 import { SYSTEM_CONTEXT } from './modules/audit/audit.log.js';
 import { rolesRepository } from './modules/roles/roles.repository.js';
 import { generatePassword } from './modules/bootstrap/bootstrap.js';
+import { Username } from '@dangan/contracts';
 import { VERSION } from './version.js';
 
 const config = loadConfig();
@@ -89,7 +90,10 @@ user
   .option('--unit <code>', '所属单位代码', 'ROOT')
   .option('--role <code...>', '角色代码（可多个），如 archivist、auditor')
   .option('--password <password>', '初始密码（缺省时随机生成并打印）')
-  .action(async (username: string, opts: { name: string; unit: string; role?: string[]; password?: string }) => {
+  .action(async (rawUsername: string, opts: { name: string; unit: string; role?: string[]; password?: string }) => {
+    const parsed = Username.safeParse(rawUsername);
+    if (!parsed.success) throw new AppError(422, 'VALIDATION_FAILED', `用户名不符合要求：${parsed.error.issues[0]?.message ?? ''}`);
+    const username = parsed.data;
     await withCore(async (core) => {
       const unit = await core.handle.db.selectFrom('units').select('id').where('code', '=', opts.unit).executeTakeFirst();
       if (!unit) throw new AppError(422, 'UNIT_NOT_FOUND', `单位代码「${opts.unit}」不存在`);
@@ -115,7 +119,7 @@ user
   .option('--reset-totp', '同时解除动态口令绑定（手机丢失时）')
   .action(async (username: string, opts: { password?: string; resetTotp?: boolean }) => {
     await withCore(async (core) => {
-      const target = await core.users.byUsername(username);
+      const target = await core.users.byUsername(username.toLowerCase());
       const password = opts.password ?? generatePassword();
       const grantor = { kind: 'console' as const, audit: consoleActor('user passwd') };
       await core.users.resetPassword(grantor, target.id, password);
@@ -131,7 +135,7 @@ user
   .option('--minutes <n>', '锁定时长（分钟）', positiveInt, 525_600)
   .action(async (username: string, opts: { minutes: number }) => {
     await withCore(async (core) => {
-      const target = await core.users.byUsername(username);
+      const target = await core.users.byUsername(username.toLowerCase());
       const locked = await core.users.lock({ kind: 'console', audit: consoleActor('user lock') }, target.id, opts.minutes);
       console.log(`已锁定 ${username}，至 ${locked.lockedUntil}`);
     });

@@ -5,10 +5,12 @@ import { endpoint } from './endpoint.js';
 
 const PermissionCode = z.enum(ALL_PERMISSIONS as [Permission, ...Permission[]]);
 const ScopeKind = z.enum(['own_unit', 'unit_and_below', 'named_units', 'all']);
-const Username = z
+/** User names are compared without regard to case: `LiWei` and `liwei` are one account. */
+export const Username = z
   .string()
   .trim()
-  .regex(/^[a-zA-Z][a-zA-Z0-9._-]{2,31}$/, '用户名须以字母开头，3–32 位字母、数字或 . _ -');
+  .regex(/^[a-zA-Z][a-zA-Z0-9._-]{2,31}$/, '用户名须以字母开头，3–32 位字母、数字或 . _ -')
+  .toLowerCase();
 const Password = z.string().min(1).max(128);
 const TotpCode = z.string().trim().regex(/^\d{6}$/, '动态口令为 6 位数字');
 
@@ -68,14 +70,15 @@ export const Unit = z.object({
 export type Unit = z.infer<typeof Unit>;
 
 const UnitCode = z.string().trim().regex(/^[A-Za-z0-9-]{1,32}$/, '单位代码为 1–32 位字母、数字或 -');
-export const UnitCreate = z.object({
+const UnitFields = z.object({
   parentId: Id.nullable(),
   code: UnitCode,
   name: text(60),
-  type: z.string().max(32).nullable().default(null),
-  sortOrder: z.number().int().min(0).max(100000).default(0),
+  type: z.string().max(32).nullable(),
+  sortOrder: z.number().int().min(0).max(100000),
 });
-export const UnitUpdate = UnitCreate.partial().extend({ disabled: z.boolean().optional() });
+export const UnitCreate = UnitFields.extend({ type: UnitFields.shape.type.default(null), sortOrder: UnitFields.shape.sortOrder.default(0) });
+export const UnitUpdate = UnitFields.partial().extend({ disabled: z.boolean().optional() });
 
 // ---------------------------------------------------------------- users
 export const Scope = z.object({ kind: ScopeKind, unitIds: z.array(Id).max(500) });
@@ -132,14 +135,18 @@ export const Role = z.object({
   userCount: z.number().int(),
 });
 export type Role = z.infer<typeof Role>;
-export const RoleCreate = z.object({
+const RoleFields = z.object({
   code: z.string().trim().regex(/^[a-z][a-z0-9_]{1,31}$/, '角色代码为 2–32 位小写字母、数字或下划线，以字母开头'),
   name: text(30),
-  description: z.string().trim().max(200).default(''),
+  description: z.string().trim().max(200),
   permissions: z.array(PermissionCode).min(1).max(100),
-  sensitive: z.boolean().default(false),
+  sensitive: z.boolean(),
 });
-export const RoleUpdate = RoleCreate.omit({ code: true }).partial();
+export const RoleCreate = RoleFields.extend({
+  description: RoleFields.shape.description.default(''),
+  sensitive: RoleFields.shape.sensitive.default(false),
+});
+export const RoleUpdate = RoleFields.omit({ code: true }).partial();
 
 export const PermissionInfo = z.object({
   code: PermissionCode,
@@ -261,7 +268,7 @@ export const api = {
   auth: {
     login: endpoint({
       method: 'POST', path: '/api/auth/login', summary: '登录', tag: '认证', access: 'public',
-      body: z.object({ username: z.string().trim().min(1).max(64), password: Password }),
+      body: z.object({ username: z.string().trim().min(1).max(64).toLowerCase(), password: Password }),
       response: Me,
     }),
     logout: endpoint({

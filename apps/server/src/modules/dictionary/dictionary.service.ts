@@ -1,9 +1,9 @@
 import type { DictionaryEntry } from '@dangan/contracts';
 import type { Clock } from '../../platform/clock.js';
 import type { Db } from '../../platform/db/connect.js';
-import { bool, fromBool } from '../../platform/db/dialect.js';
+import { bool, fromBool, orConflict } from '../../platform/db/dialect.js';
 import type { DictionaryEntryTable } from '../../platform/db/schema.js';
-import { conflict, invalid, notFound } from '../../platform/errors.js';
+import { conflict, forbidden, invalid, notFound } from '../../platform/errors.js';
 import { newId } from '../../platform/ids.js';
 import type { Actor } from '../access/actor.js';
 import type { AuditLog } from '../audit/audit.log.js';
@@ -40,6 +40,7 @@ export class DictionaryService {
 
   async create(actor: Actor, type: string, input: { code: string; label: string; parentCode: string | null; sortOrder?: number }) {
     const t = await this.typeOrThrow(type);
+    assertMayEdit(actor, t.type, t.label);
     return this.db.transaction().execute(async (trx) => {
       const existing = await trx.selectFrom('dictionary_entries').selectAll().where('type', '=', type).execute();
       if (existing.some((e) => e.code === input.code)) {
@@ -57,7 +58,9 @@ export class DictionaryService {
         sort_order: input.sortOrder ?? Math.max(0, ...existing.map((e) => e.sort_order)) + 10,
         enabled: 1, created_at: now, updated_at: now,
       };
-      await trx.insertInto('dictionary_entries').values(row).execute();
+      await orConflict(trx.insertInto('dictionary_entries').values(row).execute(), () =>
+        conflict('DICTIONARY_CODE_TAKEN', `代码「${input.code}」已存在`, { code: '已存在' }),
+      );
       await this.audit.append(trx, actor.audit, {
         action: 'dictionary.create', objectType: 'dictionary', objectId: `${type}:${row.code}`, objectLabel: `${t.label}·${row.label}`,
         detail: { after: toEntry(row) },
@@ -68,6 +71,7 @@ export class DictionaryService {
 
   async update(actor: Actor, type: string, id: string, patch: { label?: string; sortOrder?: number; enabled?: boolean }) {
     const t = await this.typeOrThrow(type);
+    assertMayEdit(actor, t.type, t.label);
     return this.db.transaction().execute(async (trx) => {
       const before = await trx.selectFrom('dictionary_entries').selectAll().where('id', '=', id).where('type', '=', type).executeTakeFirst();
       if (!before) throw notFound('DICTIONARY_ENTRY_NOT_FOUND', '代码不存在');
@@ -91,6 +95,15 @@ export class DictionaryService {
     const t = await this.db.selectFrom('dictionary_types').selectAll().where('type', '=', type).executeTakeFirst();
     if (!t) throw notFound('DICTIONARY_TYPE_NOT_FOUND', `代码表「${type}」不存在`);
     return t;
+  }
+}
+
+/** Secrecy levels and clearances are the security officer's (三员分立: 密级由安全保密管理员管理). */
+const SECURITY_TABLES: ReadonlySet<string> = new Set(['secrecy_level', 'clearance']);
+
+function assertMayEdit(actor: Actor, type: string, label: string): void {
+  if (SECURITY_TABLES.has(type) && !actor.permissions.has('security.dictionary')) {
+    throw forbidden('FORBIDDEN', `「${label}」由安全保密管理员维护`);
   }
 }
 

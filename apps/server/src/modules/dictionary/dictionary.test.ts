@@ -150,6 +150,17 @@ describe('maintaining codes', () => {
     expect(await entry('gender', '9')).toEqual(gender);
   });
 
+  it('leaves the secrecy tables to the security officer', async () => {
+    for (const type of ['clearance', 'secrecy_level']) {
+      const res = await officers.sysadmin.post(`/api/dictionary/${type}`, { body: { code: 'S9', label: '测试密级' } });
+      expect(res.statusCode).toBe(403);
+      expect(json(res).message).toContain('安全保密管理员');
+      const first = (await officers.sysadmin.get(`/api/dictionary/${type}`)).json()[0] as { id: string };
+      expect((await officers.sysadmin.patch(`/api/dictionary/${type}/${first.id}`, { body: { label: '改名' } })).statusCode).toBe(403);
+    }
+    expect((await officers.secadmin.post('/api/dictionary/secrecy_level', { body: { code: 'S9', label: '测试密级' } })).statusCode).toBe(200);
+  });
+
   it('refuses a code already in the table, but allows the same code in another table', async () => {
     const dup = await officers.sysadmin.post('/api/dictionary/ethnicity', { body: { code: '01', label: '重复' } });
     expect(dup.statusCode).toBe(409);
@@ -158,10 +169,19 @@ describe('maintaining codes', () => {
     expect((await entry('ethnicity', '01'))?.label).toBe('汉族');
 
     expect((await officers.sysadmin.post('/api/dictionary/gender', { body: { code: 'Q1', label: '测试一' } })).statusCode).toBe(200);
-    expect((await officers.sysadmin.post('/api/dictionary/clearance', { body: { code: 'Q1', label: '测试一' } })).statusCode).toBe(200);
+    expect((await officers.secadmin.post('/api/dictionary/clearance', { body: { code: 'Q1', label: '测试一' } })).statusCode).toBe(200);
     const again = await officers.secadmin.post('/api/dictionary/gender', { body: { code: 'Q1', label: '测试二' } });
     expect(again.statusCode).toBe(409);
     expect(json(again).code).toBe('DICTIONARY_CODE_TAKEN');
+  });
+
+  it('answers simultaneous additions of one code with one success and 409 for the rest, never 500', async () => {
+    const results = await Promise.all(
+      [1, 2, 3, 4].map((i) => officers.sysadmin.post('/api/dictionary/rank', { body: { code: 'RACE', label: `并发${i}` } })),
+    );
+    expect(results.map((r) => r.statusCode).sort()).toEqual([200, 409, 409, 409]);
+    for (const r of results.filter((x) => x.statusCode === 409)) expect(json(r).code).toBe('DICTIONARY_CODE_TAKEN');
+    expect((await entries('rank')).filter((e) => e.code === 'RACE')).toHaveLength(1);
   });
 
   it('in a hierarchical table, takes a parent that exists and refuses one that does not', async () => {

@@ -1,15 +1,16 @@
 import {
-  ALL_PERMISSIONS, BUILT_IN_ROLES, PERMISSIONS, checkSeparationOfDuties, describeViolation, isPermission,
+  ALL_PERMISSIONS, BUILT_IN_ROLES, PERMISSIONS, checkSeparationOfDuties, describeViolation, dutyOf, isPermission,
   missingToGrant, type Permission,
 } from '@dangan/domain';
 import type { Role } from '@dangan/contracts';
 import type { Clock } from '../../platform/clock.js';
 import type { DatabaseKind, Db, Executor } from '../../platform/db/connect.js';
-import { bool, fromBool } from '../../platform/db/dialect.js';
+import { bool, forUpdate, fromBool, orConflict } from '../../platform/db/dialect.js';
 import { conflict, forbidden, notFound } from '../../platform/errors.js';
 import { newId } from '../../platform/ids.js';
 import type { Actor } from '../access/actor.js';
 import type { AuditLog } from '../audit/audit.log.js';
+import { sessionsRepository } from '../auth/sessions.repository.js';
 import { usersRepository } from '../users/users.repository.js';
 import { rolesRepository } from './roles.repository.js';
 
@@ -62,10 +63,13 @@ export class RolesService {
       if (await repo.byName(input.name)) throw conflict('ROLE_NAME_TAKEN', `角色名称「${input.name}」已存在`, { name: '已存在' });
       const now = this.clock.now().toISOString();
       const id = newId();
-      await repo.insert({
-        id, code: input.code, name: input.name, description: input.description, sensitive: bool(input.sensitive),
-        built_in: 0, created_at: now, updated_at: now,
-      });
+      await orConflict(
+        repo.insert({
+          id, code: input.code, name: input.name, description: input.description, sensitive: bool(input.sensitive || hasDuty(permissions)),
+          built_in: 0, created_at: now, updated_at: now,
+        }),
+        () => conflict('ROLE_CODE_TAKEN', `角色代码或名称已存在`, { code: '已存在' }),
+      );
       await repo.setPermissions(id, permissions);
       await this.audit.append(trx, actor.audit, {
         action: 'role.create', objectType: 'role', objectId: id, objectLabel: input.name,
@@ -78,6 +82,7 @@ export class RolesService {
   async update(actor: Actor, id: string, patch: Partial<Omit<RoleInput, 'code'>>): Promise<Role> {
     return this.db.transaction().execute(async (trx) => {
       const repo = rolesRepository(trx);
+      await forUpdate(this.kind, trx.selectFrom('roles').select('id').where('id', '=', id)).execute();
       const before = await this.one(trx, id);
       if (before.builtIn) throw conflict('ROLE_BUILT_IN', `「${before.name}」是内置角色，不能修改；可新建自定义角色`);
       if (patch.name && patch.name !== before.name && (await repo.byName(patch.name))) {
@@ -91,11 +96,15 @@ export class RolesService {
       await repo.update(id, {
         name: patch.name ?? before.name,
         description: patch.description ?? before.description,
-        sensitive: bool(patch.sensitive ?? before.sensitive),
+        sensitive: bool((patch.sensitive ?? before.sensitive) || hasDuty(permissions)),
         updated_at: this.clock.now().toISOString(),
       });
       if (patch.permissions) await repo.setPermissions(id, permissions);
       const after = await this.one(trx, id);
+      if (after.sensitive && !before.sensitive) {
+        const now = this.clock.now().toISOString();
+        for (const userId of await repo.holders(id)) await sessionsRepository(trx).endAllOfUser(userId, now, '角色已变更');
+      }
       await this.audit.append(trx, actor.audit, {
         action: 'role.update', objectType: 'role', objectId: id, objectLabel: after.name,
         detail: { before: roleSummary(before), after: roleSummary(after) },
@@ -163,6 +172,11 @@ export class RolesService {
       }
     }
   }
+}
+
+/** A role that carries any officer duty always requires two-factor login (等保: 管理员双因素). */
+function hasDuty(permissions: readonly Permission[]): boolean {
+  return permissions.some((p) => dutyOf(p) !== undefined);
 }
 
 function roleSummary(r: Role) {

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AuditEvent, Role, User } from '@dangan/contracts';
-import { ALL_PERMISSIONS, PERMISSIONS, dutyOf } from '@dangan/domain';
+import { ALL_PERMISSIONS, PERMISSIONS, checkSeparationOfDuties, dutyOf, isPermission } from '@dangan/domain';
 import { Agent, BOOT_PASSWORD, createTestApp, json, rootUnitId, type TestApp } from '../../../test/harness.js';
 
 const INITIAL = 'Init-Passw0rd!';
@@ -112,12 +112,6 @@ describe('custom roles', () => {
     expect(await roleByCode('updatable')).toEqual(expected);
   });
 
-  // BUG: packages/contracts/src/api.ts:142 RoleUpdate = RoleCreate.omit({ code: true }).partial() keeps the
-  // create defaults (zod 4 applies .default() inside .partial()), so a PATCH that leaves out `description`
-  // or `sensitive` resets them to '' and false: renaming a sensitive role silently drops its two-factor
-  // requirement. Fix: declare RoleUpdate from the plain fields without defaults, e.g.
-  // z.object({ name: text(30), description: z.string().trim().max(200), permissions: z.array(PermissionCode).min(1).max(100),
-  //   sensitive: z.boolean() }).partial(), and build RoleCreate from the same fields adding the two defaults.
   it('a PATCH changes only the fields it names: renaming keeps the description and the sensitive flag', async () => {
     const role = await createRole('keepflags', '保留标记', ['stats.read'], { description: '须双因素', sensitive: true });
     const res = await sec.patch(`/api/roles/${role.id}`, { body: { name: '保留标记（改名）' } });
@@ -182,6 +176,23 @@ describe('custom roles', () => {
     expect(await auditEvents({ action: 'role.update', objectId: role.id })).toEqual([]);
   });
 
+  it('a role change and a role assignment at the same moment cannot together break the separation of duties', async () => {
+    const archivistId = (await roleByCode('archivist'))!.id;
+    // A few rounds, because before the fix the outcome depends on timing.
+    for (let round = 1; round <= 3; round++) {
+      const role = await createRole(`skewrole${round}`, `并发统计${round}`, ['stats.read']);
+      const user = await createUser(`skewuser${round}`, `并发用户${round}`, [role.id]);
+      const [update, assign] = await Promise.all([
+        sec.patch(`/api/roles/${role.id}`, { body: { permissions: ['user.manage'] } }),
+        sec.put(`/api/users/${user.id}/roles`, { body: { roleIds: [role.id, archivistId] } }),
+      ]);
+      expect([update.statusCode, assign.statusCode].sort(), `round ${round}`).toEqual([200, 409]);
+      const held = json<User>(await sec.get(`/api/users/${user.id}`)).roles.map((r) => r.id);
+      const permissions = (await listRoles()).filter((r) => held.includes(r.id)).flatMap((r) => r.permissions);
+      expect(checkSeparationOfDuties(permissions.filter(isPermission)), `round ${round}`).toBeNull();
+    }
+  });
+
   it('refuses a duplicate code or name, on creation and on renaming', async () => {
     await createRole('unique1', '唯一角色', ['stats.read']);
     const code = await sec.post('/api/roles', { body: { code: 'unique1', name: '另一个名字', permissions: ['stats.read'] } });
@@ -203,6 +214,15 @@ describe('custom roles', () => {
     expect((await roleByCode('unique3'))?.name).toBe('第三个角色');
     // Keeping one's own name is no conflict.
     expect((await sec.patch(`/api/roles/${other.id}`, { body: { name: '第三个角色', description: '备注' } })).statusCode).toBe(200);
+  });
+
+  it('answers simultaneous creations of one code with one success and 409 for the rest, never 500', async () => {
+    const results = await Promise.all(
+      [1, 2, 3, 4].map((i) => sec.post('/api/roles', { body: { code: 'racerole', name: `并发角色${i}`, permissions: ['stats.read'] } })),
+    );
+    expect(results.map((r) => r.statusCode).sort()).toEqual([200, 409, 409, 409]);
+    for (const r of results.filter((x) => x.statusCode === 409)) expect(json(r).code).toBe('ROLE_CODE_TAKEN');
+    expect((await listRoles()).filter((r) => r.code === 'racerole')).toHaveLength(1);
   });
 
   it('validates the input: code format, at least one known permission', async () => {
@@ -232,6 +252,16 @@ describe('custom roles', () => {
 });
 
 describe('sensitive custom roles', () => {
+  it('are always sensitive when they carry an officer duty', async () => {
+    const role = await createRole('deskclerk', '用户维护员', ['user.manage'], { sensitive: false });
+    expect(role.sensitive).toBe(true);
+    const cleared = await sec.patch(`/api/roles/${role.id}`, { body: { sensitive: false } });
+    expect(cleared.statusCode).toBe(200);
+    expect(json<Role>(cleared).sensitive).toBe(true);
+    const plain = await createRole('readonlydesk', '统计查看员', ['stats.read'], { sensitive: false });
+    expect(plain.sensitive).toBe(false);
+  });
+
   it('make their holders enrol TOTP at the next login once marked sensitive', async () => {
     const role = await createRole('nightdesk', '夜间值班', ['stats.read']);
     await createUser('night1', '值班甲', [role.id]);
@@ -246,11 +276,6 @@ describe('sensitive custom roles', () => {
     expect(next.me?.user.totpRequired).toBe(true);
   });
 
-  // BUG: roles.service.ts update() (lines 143-170) does not end the holders' sessions when a role becomes
-  // sensitive, so a session opened with one factor stays active up to 8 hours, unlike users.setRoles which
-  // ends sessions "so a newly required 2FA applies too". Fix: when patch.sensitive turns true (before.sensitive
-  // false), end every holder's sessions inside the transaction:
-  // for (const userId of await repo.holders(id)) await sessionsRepository(trx).endAllOfUser(userId, now, '角色已变更');
   it('end the holders\' open one-factor sessions once marked sensitive', async () => {
     const role = await createRole('weekenddesk', '周末值班', ['stats.read']);
     await createUser('weekend1', '值班乙', [role.id]);

@@ -2,7 +2,7 @@ import type { Unit } from '@dangan/contracts';
 import { wouldCycle } from '@dangan/domain';
 import type { Clock } from '../../platform/clock.js';
 import type { Db, Executor } from '../../platform/db/connect.js';
-import { bool, fromBool } from '../../platform/db/dialect.js';
+import { bool, fromBool, orConflict } from '../../platform/db/dialect.js';
 import type { UnitTable } from '../../platform/db/schema.js';
 import { conflict, invalid, notFound } from '../../platform/errors.js';
 import { newId } from '../../platform/ids.js';
@@ -50,7 +50,7 @@ export class UnitsService {
         id: newId(), parent_id: input.parentId, code: input.code, name: input.name, type: input.type,
         sort_order: input.sortOrder, disabled: 0, created_at: now, updated_at: now,
       };
-      await repo.insert(row);
+      await orConflict(repo.insert(row), () => conflict('UNIT_CODE_TAKEN', `单位代码「${input.code}」已存在`, { code: '已存在' }));
       await this.audit.append(trx, actor.audit, {
         action: 'unit.create', objectType: 'unit', objectId: row.id, objectLabel: row.name, detail: { after: toUnit(row) },
       });

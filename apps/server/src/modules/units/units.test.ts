@@ -77,10 +77,6 @@ describe('the unit tree', () => {
     expect(json(under).code).toBe('UNIT_PARENT_DISABLED');
   });
 
-  // BUG: packages/contracts/src/api.ts:78 UnitUpdate = UnitCreate.partial() keeps the create defaults (zod 4
-  // applies .default() inside .partial()), so a PATCH that leaves out `type` or `sortOrder` resets them to null
-  // and 0. Fix: declare the unit fields once without defaults; UnitCreate adds .default(null)/.default(0),
-  // UnitUpdate = z.object(fields).partial().extend({ disabled: z.boolean().optional() }).
   it('a PATCH changes only the fields it names: renaming keeps the type and the sort order', async () => {
     const unit = await createUnit('KEEP-1', '保留字段', rootId, { type: '05', sortOrder: 7 });
     const res = await sec.patch(`/api/units/${unit.id}`, { body: { name: '保留字段（改名）' } });
@@ -148,6 +144,15 @@ describe('the unit tree', () => {
     expect((await sec.patch(`/api/units/${first.id}`, { body: { code: 'DUP-1', name: '第一（改）' } })).statusCode).toBe(200);
   });
 
+  it('answers simultaneous creations of one code with one success and 409 for the rest, never 500', async () => {
+    const results = await Promise.all(
+      [1, 2, 3, 4].map((i) => sec.post('/api/units', { body: { parentId: rootId, code: 'RACE-1', name: `并发单位${i}` } })),
+    );
+    expect(results.map((r) => r.statusCode).sort()).toEqual([200, 409, 409, 409]);
+    for (const r of results.filter((x) => x.statusCode === 409)) expect(json(r).code).toBe('UNIT_CODE_TAKEN');
+    expect((await allUnits()).filter((u) => u.code === 'RACE-1')).toHaveLength(1);
+  });
+
   it('refuses an unknown parent with 422 and an unknown unit with 404', async () => {
     const parent = await sec.post('/api/units', { body: { parentId: MISSING_ID, code: 'ORPHAN', name: '孤儿' } });
     expect(parent.statusCode).toBe(422);
@@ -173,7 +178,16 @@ describe('the unit tree', () => {
     const res = await auditor.post('/api/units', { body: { parentId: rootId, code: 'BY-AUD', name: '审计员建的' } });
     expect(res.statusCode).toBe(403);
     expect(json(res).code).toBe('FORBIDDEN');
+    const patch = await auditor.patch(`/api/units/${rootId}`, { body: { name: '改名' } });
+    expect(patch.statusCode).toBe(403);
     expect((await allUnits()).map((u) => u.code)).not.toContain('BY-AUD');
+    expect((await unitById(rootId))?.name).toBe('本级机关');
+  });
+
+  it('shows an officer without unit.read only his own unit', async () => {
+    const res = await auditor.get('/api/units');
+    expect(res.statusCode).toBe(200);
+    expect(json<Unit[]>(res).map((u) => u.id)).toEqual([rootId]);
   });
 });
 

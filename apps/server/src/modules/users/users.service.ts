@@ -5,7 +5,7 @@ import {
 import type { User } from '@dangan/contracts';
 import type { Clock } from '../../platform/clock.js';
 import type { DatabaseKind, Db, Executor } from '../../platform/db/connect.js';
-import { bool, fromBool } from '../../platform/db/dialect.js';
+import { bool, forUpdate, fromBool, orConflict } from '../../platform/db/dialect.js';
 import type { UserTable } from '../../platform/db/schema.js';
 import { conflict, forbidden, invalid, notFound } from '../../platform/errors.js';
 import { newId } from '../../platform/ids.js';
@@ -76,7 +76,7 @@ export class UsersService {
       await this.assertScope(trx, input.scope);
       await this.assertClearance(trx, input.clearance);
       const roleIds = [...new Set(input.roleIds)];
-      await this.assertRoles(trx, grantor, [], roleIds);
+      await this.assertRoles(trx, grantor, roleIds, roleIds);
       const now = this.clock.now().toISOString();
       const row: UserTable = {
         id: newId(), username: input.username, display_name: input.displayName, unit_id: input.unitId,
@@ -85,7 +85,7 @@ export class UsersService {
         scope_kind: input.scope.kind, clearance: input.clearance, last_login_at: null, last_login_ip: null,
         created_at: now, updated_at: now,
       };
-      await repo.insert(row);
+      await orConflict(repo.insert(row), () => conflict('USERNAME_TAKEN', `用户名「${input.username}」已被使用`, { username: '已被使用' }));
       await repo.setRoles(row.id, roleIds);
       await repo.setScopeUnits(row.id, scopeUnitIds(input.scope));
       const after = await this.get(row.id, trx);
@@ -156,6 +156,7 @@ export class UsersService {
 
   async resetPassword(grantor: Grantor, id: string, password: string): Promise<User> {
     const target = await this.get(id);
+    if (grantor.kind === 'actor') await this.assertCanManage(this.db, grantor.actor, id);
     await this.auth.assertAcceptable(target.username, password);
     const passwordHash = await hashPassword(password);
     return this.db.transaction().execute(async (trx) => {
@@ -241,7 +242,8 @@ export class UsersService {
 
   private async assertRoles(trx: Executor, grantor: Grantor, changed: string[], resulting: string[]): Promise<void> {
     const repo = rolesRepository(trx);
-    const all = [...new Set([...changed, ...resulting])];
+    const all = [...new Set([...changed, ...resulting])].sort();
+    if (all.length > 0) await forUpdate(this.kind, trx.selectFrom('roles').select('id').where('id', 'in', all).orderBy('id')).execute();
     const found = await repo.byIds(all);
     if (found.length !== all.length) throw invalid('ROLE_NOT_FOUND', '所选角色不存在', { roleIds: '含不存在的角色' });
     const perms = await repo.permissions(all);

@@ -153,6 +153,17 @@ describe('creating a user', () => {
     expect((await getUser(first.id)).displayName).toBe('第一位');
   });
 
+  it('answers simultaneous creations of one user name with one success and 409 for the rest, never 500', async () => {
+    // A few rounds, because before the fix the outcome depends on timing.
+    for (let round = 1; round <= 3; round++) {
+      const username = `raceuser${round}`;
+      const results = await Promise.all([1, 2, 3, 4].map((i) => sec.post('/api/users', { body: body({ username, displayName: `并发${i}` }) })));
+      expect(results.map((r) => r.statusCode).sort(), username).toEqual([200, 409, 409, 409]);
+      for (const r of results.filter((x) => x.statusCode === 409)) expect(json(r).code).toBe('USERNAME_TAKEN');
+      expect(await countMatching(username)).toBe(1);
+    }
+  });
+
   it('refuses an unknown or disabled unit with 422, naming the field', async () => {
     const unknown = await sec.post('/api/users', { body: body({ username: 'nounit', unitId: '01900000-0000-7000-8000-000000000000' }) });
     expect(unknown.statusCode).toBe(422);
@@ -244,9 +255,6 @@ describe('data scope', () => {
 });
 
 describe('granting roles: 三员分立', () => {
-  // BUG: users.service.ts:79 create() calls assertRoles(trx, grantor, [], roleIds): with nothing "changed",
-  // missingToGrant never runs, so anyone with user.manage creates a user holding any role (a second
-  // sysadmin or auditor he controls). Fix: assertRoles(trx, grantor, roleIds, roleIds).
   it('refuses to create a user with the auditor or the system administrator role: the security officer lacks that authority', async () => {
     for (const code of ['auditor', 'sysadmin']) {
       const res = await sec.post('/api/users', { body: body({ username: `grant${code}`, roles: [code] }) });
@@ -498,3 +506,25 @@ describe('listing users', () => {
     expect(json(res).code).toBe('VALIDATION_FAILED');
   });
 });
+
+describe('user names', () => {
+  it('are one account whatever the letter case, at creation and at login', async () => {
+    const t2 = await createTestApp();
+    try {
+      const s2 = new Agent(t2, '10.0.0.2');
+      await s2.signIn('secadmin', BOOT_PASSWORD);
+      const unitId = await rootUnitId(s2);
+      const first = await s2.post('/api/users', { body: { username: 'LiWei', displayName: '李伟', unitId, password: 'Casing-Passw0rd' } });
+      expect(first.statusCode).toBe(200);
+      expect(json(first).username).toBe('liwei');
+      const second = await s2.post('/api/users', { body: { username: 'liwei', displayName: '李伟', unitId, password: 'Casing-Passw0rd' } });
+      expect(second.statusCode).toBe(409);
+      expect(json(second).code).toBe('USERNAME_TAKEN');
+      const login = await new Agent(t2).login('LIWEI', 'Casing-Passw0rd');
+      expect(login.statusCode).toBe(200);
+    } finally {
+      await t2.close();
+    }
+  });
+});
+

@@ -37,3 +37,19 @@ export async function serverVersion(db: Executor, kind: DatabaseKind): Promise<s
   const { rows } = await q.execute(db);
   return rows[0]?.v ?? '';
 }
+
+/** A unique constraint refused the write: a concurrent request got there first. */
+export function isUniqueViolation(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code;
+  return code === '23505' || code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
+}
+
+/** Runs a write, turning a unique violation into the conflict the caller names. */
+export async function orConflict<T>(write: Promise<T>, conflictError: () => Error): Promise<T> {
+  try {
+    return await write;
+  } catch (err) {
+    if (isUniqueViolation(err)) throw conflictError();
+    throw err;
+  }
+}
