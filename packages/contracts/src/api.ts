@@ -47,6 +47,7 @@ export const Me = z.object({
   roles: z.array(RoleRef),
   permissions: z.array(PermissionCode),
   organizationName: z.string(),
+  passwordPolicy: z.object({ minLength: z.number().int(), minClasses: z.number().int() }),
 });
 export type Me = z.infer<typeof Me>;
 

@@ -1,3 +1,8 @@
+import { z } from 'zod';
+
+// Validation messages reach users (as field reasons): in Chinese, on the server and in the browser alike.
+z.config(z.locales.zhCN());
+
 export * from './common.js';
 export * from './endpoint.js';
 export * from './settings.js';

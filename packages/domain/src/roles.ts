@@ -1,4 +1,4 @@
-import { type Duty, type Permission, DUTY_LABELS, dutyOf } from './permissions.js';
+import { type Duty, type Permission, DUTY_LABELS, PERMISSIONS, dutyOf } from './permissions.js';
 
 export interface BuiltInRole {
   readonly code: string;
@@ -109,7 +109,8 @@ export function describeViolation(v: RoleRuleViolation): string {
   if (v.kind === 'mixed_duties') {
     return `三员分立：不能同时具有${v.duties.map((d) => DUTY_LABELS[d]).join('与')}的权限`;
   }
-  return `三员分立：${DUTY_LABELS[v.duty]}不能具有档案业务权限（${v.permissions.join('、')}）`;
+  const labels = v.permissions.map((p) => PERMISSIONS[p].label).join('、');
+  return `三员分立：${DUTY_LABELS[v.duty]}不能具有档案业务权限（${labels}）`;
 }
 
 /**

@@ -18,7 +18,7 @@ export function AppLayout() {
   const { token } = theme.useToken();
   const [dialog, setDialog] = useState<'password' | 'totp' | null>(null);
   const pages = allowedPages(can);
-  const selected = pages.find((p) => p.path !== '/' && location.pathname.startsWith(p.path))?.path ?? '/';
+  const selected = pages.find((p) => (p.path === '/' ? location.pathname === '/' : location.pathname.startsWith(p.path)))?.path;
 
   return (
     <Layout style={{ minHeight: '100vh' }}>
@@ -75,7 +75,7 @@ export function AppLayout() {
             mode="inline"
             data-testid="main-menu"
             aria-label="功能菜单"
-            selectedKeys={[selected]}
+            selectedKeys={selected ? [selected] : []}
             style={{ borderInlineEnd: 'none', paddingTop: 8 }}
             items={pages.map((p) => ({ key: p.path, icon: p.icon, label: p.label }))}
             onClick={({ key }) => navigate(key)}

@@ -23,14 +23,20 @@ const theme: ThemeConfig = {
   token: {
     colorPrimary: '#1d4f91',
     borderRadius: 4,
+    // The derived “selected” shades of a dark primary read as grey; a light blue reads as chosen.
+    controlItemBgActive: '#e3ecf7',
+    controlItemBgActiveHover: '#d5e3f3',
     fontFamily:
       "-apple-system, BlinkMacSystemFont, 'Segoe UI', 'PingFang SC', 'Hiragino Sans GB', 'Microsoft YaHei', 'Noto Sans CJK SC', 'WenQuanYi Micro Hei', 'Helvetica Neue', Arial, sans-serif",
+  },
+  components: {
+    Menu: { itemSelectedBg: '#e3ecf7', itemSelectedColor: '#1d4f91' },
   },
 };
 
 export function Providers({ children }: { children: ReactNode }) {
   return (
-    <ConfigProvider locale={zhCN} theme={theme}>
+    <ConfigProvider locale={zhCN} theme={theme} button={{ autoInsertSpace: false }} modal={{ styles: { header: { marginBottom: 20 } } }}>
       <AntdApp>
         <QueryClientProvider client={queryClient}>
           <BrowserRouter>

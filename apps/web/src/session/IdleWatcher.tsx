@@ -20,13 +20,15 @@ export function IdleWatcher() {
 
   useEffect(() => {
     if (!me) return undefined;
+    // With a very short timeout the warning takes the second half of it rather than all of it.
+    const warnMs = Math.min(WARN_MS, (idleMs - SERVER_SLACK_MS) / 2);
     const tick = () => {
       const left = lastActivity() + idleMs - SERVER_SLACK_MS - Date.now();
       if (left <= 0) {
         setRemaining(null);
         void signOut(IDLE_NOTICE);
       } else {
-        setRemaining(left <= WARN_MS ? left : null);
+        setRemaining(left <= warnMs ? left : null);
       }
     };
     tick();

@@ -81,13 +81,20 @@ export function SessionProvider({ children }: { children: ReactNode }) {
         void refresh().catch(() => undefined);
       },
     });
-    void refresh()
+    let live = true;
+    // On page load the session, if any, comes from the cookie; a 401 here just means “not signed in”.
+    call(api.auth.me)
+      .then((fresh) => live && setMe(fresh))
       .catch(() => undefined)
-      .finally(() => setLoading(false));
-    return listenToOtherTabs(() => {
+      .finally(() => live && setLoading(false));
+    const stopListening = listenToOtherTabs(() => {
       if (meRef.current) dropSession('您已在其他窗口退出登录');
     });
-  }, [dropSession, refresh]);
+    return () => {
+      live = false;
+      stopListening();
+    };
+  }, [dropSession, refresh, setMe]);
 
   const signOut = useCallback(
     async (why?: string) => {

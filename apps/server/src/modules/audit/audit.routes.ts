@@ -15,7 +15,8 @@ export function auditRoutes(router: Router, audit: AuditService, log: AuditLog):
   router.authed(api.audit.export, async ({ session, query, reply }) => {
     const { format, ...filter } = query;
     await log.record(session.actor.audit, { action: 'audit.export', objectType: 'audit', detail: { format, filter } });
-    const stamp = new Date().toISOString().slice(0, 10);
+    // The users' date, not UTC's: at 02:00 in Beijing it is already tomorrow.
+    const stamp = new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10);
     const name = encodeURIComponent(`审计日志-${stamp}.${format}`);
     reply.header('content-disposition', `attachment; filename="audit-${stamp}.${format}"; filename*=UTF-8''${name}`);
     if (format === 'csv') {

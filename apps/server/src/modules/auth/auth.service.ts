@@ -133,7 +133,8 @@ export class AuthService {
     if (!token) throw unauthorized('AUTH_REQUIRED', '请先登录');
     const sessions = sessionsRepository(this.db);
     const session = await sessions.byTokenHash(tokenHash(token));
-    if (!session || session.ended_at) throw unauthorized('AUTH_REQUIRED', '会话已结束，请重新登录');
+    if (!session) throw unauthorized('AUTH_REQUIRED', '会话已结束，请重新登录');
+    if (session.ended_at) throw unauthorized('AUTH_ENDED', `会话已结束（${session.end_reason ?? '已退出'}），请重新登录`);
     const now = this.clock.now();
     const idleMinutes = await this.settings.get('session.idleMinutes');
     const user = await usersRepository(this.db, this.kind).byId(session.user_id);
@@ -267,15 +268,17 @@ export class AuthService {
       roles: roles.map((r) => ({ id: r.id, code: r.code, name: r.name })),
       permissions: active ? [...actor.permissions].sort() : [],
       organizationName: await this.settings.get('system.organizationName'),
+      passwordPolicy: await this.passwordPolicy(),
     };
   }
 
   // ------------------------------------------------------------------ helpers
+  private async passwordPolicy() {
+    return { minLength: await this.settings.get('password.minLength'), minClasses: await this.settings.get('password.minClasses') };
+  }
+
   async assertAcceptable(username: string, password: string, currentPassword?: string): Promise<void> {
-    const policy = {
-      minLength: await this.settings.get('password.minLength'),
-      minClasses: await this.settings.get('password.minClasses'),
-    };
+    const policy = await this.passwordPolicy();
     const problems = checkPassword(password, username, policy);
     if (currentPassword !== undefined && password === currentPassword) problems.push('same_as_old');
     if (problems.length > 0) {

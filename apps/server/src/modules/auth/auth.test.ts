@@ -213,6 +213,36 @@ describe('request protection', () => {
   });
 });
 
+describe('the web client', () => {
+  it('is served with its assets, and page paths get the app shell while unknown API paths get JSON 404', async () => {
+    const { mkdtempSync, mkdirSync, writeFileSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const webDir = mkdtempSync(join(tmpdir(), 'dangan-web-'));
+    mkdirSync(join(webDir, 'assets'));
+    writeFileSync(join(webDir, 'index.html'), '<!doctype html><title>干部人事档案系统</title><script type="module" src="/assets/app.js"></script>');
+    writeFileSync(join(webDir, 'assets', 'app.js'), 'console.log(1)');
+    const served = await createTestApp({ webDir });
+    try {
+      const a = new Agent(served);
+      const shell = await a.get('/users');
+      expect(shell.statusCode).toBe(200);
+      expect(shell.body).toContain('干部人事档案系统');
+      expect(shell.headers['content-security-policy']).toContain("script-src 'self'");
+      const asset = await a.get('/assets/app.js');
+      expect(asset.statusCode).toBe(200);
+      expect(asset.headers['cache-control']).toContain('immutable');
+      const api404 = await a.get('/api/no-such-thing');
+      expect(api404.statusCode).toBe(404);
+      expect(json(api404).code).toBe('NOT_FOUND');
+      const traversal = await a.get('/assets/..%2f..%2f..%2fetc%2fpasswd');
+      expect(traversal.body).not.toContain('root:');
+    } finally {
+      await served.close();
+    }
+  });
+});
+
 describe('login rate limit', () => {
   it('answers 429 past the limit per address', async () => {
     const limited = await createTestApp({ loginRateLimit: { max: 3, timeWindow: 60_000 } });

@@ -132,7 +132,7 @@ describe('custom roles', () => {
     const res = await sec.post('/api/roles', { body: { code: 'officerplus', name: '越界', permissions: ['user.manage', 'dossier.read'] } });
     expect(res.statusCode).toBe(409);
     expect(json(res).code).toBe('SEPARATION_OF_DUTIES');
-    expect(json(res).message).toContain('dossier.read');
+    expect(json(res).message).toContain('查看档案');
     expect(await roleByCode('officerplus')).toBeUndefined();
   });
 

@@ -359,7 +359,8 @@ describe('an ordinary user\'s account', () => {
 
     const gone = await agent.get('/api/auth/me');
     expect(gone.statusCode).toBe(401);
-    expect(json(gone).code).toBe('AUTH_REQUIRED');
+    expect(json(gone).code).toBe('AUTH_ENDED');
+    expect(json(gone).message).toContain('密码已重置');
 
     const old = await new Agent(t).login('resetme', CHANGED);
     expect(old.statusCode).toBe(401);

@@ -112,23 +112,24 @@ export async function createHttpServer(options: HttpOptions): Promise<FastifyIns
     },
   });
 
-  if (options.webDir && existsSync(join(options.webDir, 'index.html'))) {
-    const webDir = options.webDir;
+  const webDir = options.webDir && existsSync(join(options.webDir, 'index.html')) ? options.webDir : undefined;
+  if (webDir) {
     await app.register(fastifyStatic, {
       root: webDir,
       prefix: '/',
       wildcard: false,
+      cacheControl: false,
       setHeaders(res, path) {
         res.setHeader('cache-control', path.includes('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache');
       },
     });
-    // The client routes in the browser: any other page path gets the app shell.
-    app.setNotFoundHandler((request, reply) => {
-      if (request.method === 'GET' && !request.url.startsWith('/api/')) {
-        return reply.header('cache-control', 'no-cache').sendFile('index.html');
-      }
-      return reply.status(404).send({ code: 'NOT_FOUND', message: `接口不存在：${request.method} ${request.url.split('?')[0]}` });
-    });
   }
+  // Page paths belong to the client's router and get the app shell; anything else is a JSON 404.
+  app.setNotFoundHandler((request, reply) => {
+    if (webDir && request.method === 'GET' && !request.url.startsWith('/api/')) {
+      return reply.header('cache-control', 'no-cache').sendFile('index.html');
+    }
+    return reply.status(404).send({ code: 'NOT_FOUND', message: `接口不存在：${request.method} ${request.url.split('?')[0]}` });
+  });
   return app;
 }

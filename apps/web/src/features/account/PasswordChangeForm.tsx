@@ -35,7 +35,7 @@ export function PasswordChangeForm({
   });
 
   return (
-    <Form form={form} layout="vertical" requiredMark={false} onFinish={(v) => change.mutate(v)} data-testid="change-password-form">
+    <Form form={form} name="changePassword" layout="vertical" requiredMark={false} onFinish={(v) => change.mutate(v)} data-testid="change-password-form">
       <Form.Item label="当前密码" name="currentPassword" rules={[{ required: true, message: '请输入当前密码' }]}>
         <Input.Password autoComplete="current-password" />
       </Form.Item>

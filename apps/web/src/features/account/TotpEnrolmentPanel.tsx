@@ -41,7 +41,7 @@ export function TotpEnrolmentPanel({ onDone, submitText = '确认绑定' }: { on
   return (
     <div data-testid="totp-enrolment">
       <Typography.Paragraph>
-        1. 在手机上打开动态口令应用（支持 TOTP 标准的身份验证器），扫描下方二维码；无法扫描时，可手工输入密钥。
+        1. 在手机上打开动态口令应用（基于时间的一次性口令身份验证器），扫描下方二维码；无法扫描时，可手工输入密钥。
         <br />
         2. 输入应用中显示的 6 位动态口令，完成绑定。
       </Typography.Paragraph>
@@ -80,7 +80,7 @@ export function TotpEnrolmentPanel({ onDone, submitText = '确认绑定' }: { on
           </div>
         </Flex>
       )}
-      <Form form={form} layout="vertical" requiredMark={false} onFinish={(v) => confirm.mutate(v.code.trim())}>
+      <Form form={form} name="totpEnrolment" layout="vertical" requiredMark={false} onFinish={(v) => confirm.mutate(v.code.trim())}>
         <Form.Item
           label="动态口令"
           name="code"

@@ -90,13 +90,14 @@ export function AuditDetail({ event, ctx }: { event: AuditEvent; ctx: ValueConte
       {detail === null && <Typography.Text type="secondary">此事件无更多详情。</Typography.Text>}
       <Descriptions
         size="small"
-        column={{ xs: 1, lg: 3 }}
+        column={{ xs: 1, lg: 2 }}
         items={[
           { key: 'oid', label: '对象标识', children: event.objectId ?? '—' },
           { key: 'alg', label: '哈希算法', children: event.algorithm === 'sm3' ? 'SM3（国密）' : event.algorithm === 'sha256' ? 'SHA-256' : event.algorithm },
           {
             key: 'hash',
             label: '哈希值',
+            span: 'filled',
             children: (
               <Typography.Text code style={{ fontSize: 12, wordBreak: 'break-all' }}>
                 {event.hash}

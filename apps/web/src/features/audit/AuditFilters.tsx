@@ -1,6 +1,7 @@
 import { SearchOutlined } from '@ant-design/icons';
 import { Button, DatePicker, Form, Input, Select, Space } from 'antd';
 import type { Dayjs } from 'dayjs';
+import { dayjs } from '../../shared/format';
 import { OBJECT_TYPE_LABELS, RESULT_LABELS } from './labels';
 
 export interface FilterValues {
@@ -20,9 +21,15 @@ export function AuditFilters({
 }) {
   const [form] = Form.useForm<FilterValues>();
   return (
-    <Form form={form} layout="inline" onFinish={onSearch} data-testid="audit-filters" style={{ rowGap: 12 }}>
+    <Form form={form} name="auditFilter" layout="inline" onFinish={onSearch} data-testid="audit-filters" style={{ rowGap: 12 }}>
       <Form.Item label="时间" name="range">
-        <DatePicker.RangePicker showTime={{ format: 'HH:mm' }} format="YYYY-MM-DD HH:mm" placeholder={['开始时间', '结束时间']} allowEmpty={[true, true]} />
+        <DatePicker.RangePicker showTime={{ format: 'HH:mm' }} format="YYYY-MM-DD HH:mm" placeholder={['开始时间', '结束时间']} allowEmpty={[true, true]}
+          presets={[
+            { label: '今天', value: [dayjs().startOf('day'), dayjs().endOf('day')] },
+            { label: '最近 7 天', value: [dayjs().subtract(7, 'day').startOf('day'), dayjs().endOf('day')] },
+            { label: '最近 30 天', value: [dayjs().subtract(30, 'day').startOf('day'), dayjs().endOf('day')] },
+          ]}
+        />
       </Form.Item>
       <Form.Item label="用户" name="username">
         <Input placeholder="用户名" allowClear style={{ width: 140 }} />

@@ -1,7 +1,7 @@
 import { PlusOutlined } from '@ant-design/icons';
 import { api, type DictionaryEntry } from '@dangan/contracts';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { App, Badge, Button, Card, Col, Input, Menu, Row, Space, Spin, Table, Tag, Typography, type TableColumnsType } from 'antd';
+import { App, Badge, Button, Card, Col, Flex, Input, Menu, Row, Space, Spin, Table, Tag, Typography, type TableColumnsType } from 'antd';
 import { useMemo, useState } from 'react';
 import { call } from '../../api/client';
 import { EmptyState, PageHeader } from '../../shared/components';
@@ -94,11 +94,17 @@ export default function DictionaryPage() {
                 }}
                 items={types.map((t) => ({
                   key: t.type,
+                  style: { height: 'auto', lineHeight: 1.5, paddingBlock: 6 },
                   label: (
-                    <Space style={{ width: '100%', justifyContent: 'space-between' }}>
-                      <span>{t.label}</span>
+                    <Flex justify="space-between" align="center" gap={8}>
+                      <div style={{ minWidth: 0 }}>
+                        <div>{t.label}</div>
+                        <Typography.Text type="secondary" style={{ fontSize: 12 }} ellipsis>
+                          {t.standard ?? '本系统自定'}
+                        </Typography.Text>
+                      </div>
                       <Badge count={t.entryCount} showZero overflowCount={9999} color="#8c9bb0" />
-                    </Space>
+                    </Flex>
                   ),
                 }))}
               />
@@ -128,6 +134,7 @@ export default function DictionaryPage() {
               </Space>
             )}
             <Table<DictionaryEntry>
+              key={type?.type}
               rowKey="id"
               size="small"
               data-testid="dictionary-entries-table"

@@ -76,7 +76,7 @@ export function EntryFormModal({
       onCancel={onClose}
       forceRender
     >
-      <Form form={form} layout="vertical" onFinish={(v) => save.mutate(v)} data-testid="dictionary-entry-form">
+      <Form form={form} name="dictionaryEntry" layout="vertical" onFinish={(v) => save.mutate(v)} data-testid="dictionary-entry-form">
         <Form.Item
           label="代码"
           name="code"
@@ -103,7 +103,7 @@ export function EntryFormModal({
           </Form.Item>
         )}
         <Form.Item label="排序号" name="sortOrder" extra={editing ? undefined : '不填写则排在最后'}>
-          <InputNumber min={0} max={100000} precision={0} style={{ width: '100%' }} />
+          <InputNumber min={0} max={100000} precision={0} controls={false} style={{ width: '100%' }} />
         </Form.Item>
       </Form>
     </Modal>

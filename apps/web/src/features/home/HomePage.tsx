@@ -100,7 +100,7 @@ export default function HomePage() {
                 ))}
               </Flex>
             ) : (
-              <EmptyState text="您的角色暂无可用的管理功能" />
+              <EmptyState text="您的角色暂无可用的功能页面" />
             )}
           </Card>
         </Col>

@@ -18,7 +18,7 @@ export function PasswordStep({ onDone }: { onDone: (me: Me) => void }) {
   });
 
   return (
-    <Form form={form} layout="vertical" requiredMark={false} onFinish={(v) => login.mutate(v)} data-testid="login-form" size="large">
+    <Form form={form} name="login" layout="vertical" requiredMark={false} onFinish={(v) => login.mutate(v)} data-testid="login-form" size="large">
       {login.isError && <Alert type="error" showIcon title={errorText(login.error)} style={{ marginBottom: 16 }} data-testid="login-error" />}
       <Form.Item label="用户名" name="username" rules={[{ required: true, whitespace: true, message: '请输入用户名' }]}>
         <Input prefix={<UserOutlined />} autoComplete="username" autoFocus />

@@ -16,7 +16,7 @@ export function TotpStep({ me, onDone }: { me: Me; onDone: (me: Me) => void }) {
   });
 
   return (
-    <Form form={form} layout="vertical" requiredMark={false} onFinish={(v) => verify.mutate(v.code.trim())} data-testid="totp-form" size="large">
+    <Form form={form} name="totp" layout="vertical" requiredMark={false} onFinish={(v) => verify.mutate(v.code.trim())} data-testid="totp-form" size="large">
       <Typography.Paragraph>
         {me.user.displayName}，您好。请打开手机上的动态口令应用，输入当前显示的 6 位动态口令。
       </Typography.Paragraph>

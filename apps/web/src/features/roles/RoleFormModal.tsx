@@ -1,9 +1,10 @@
 import { api, type Role } from '@dangan/contracts';
-import { DUTY_LABELS, checkSeparationOfDuties, describeViolation, type Permission } from '@dangan/domain';
+import { DUTY_LABELS, type Permission } from '@dangan/domain';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { Alert, App, Checkbox, Col, Form, Input, Modal, Row, Spin, Switch, Tag, Typography } from 'antd';
 import { useEffect, useMemo } from 'react';
 import { call } from '../../api/client';
+import { separationProblem } from '../../shared/duties';
 import { useErrorHandler } from '../../shared/errors';
 import { keys, usePermissionCatalogue } from '../../shared/queries';
 import { useLatched } from '../../shared/useLatched';
@@ -66,7 +67,7 @@ export function RoleFormModal({ dialog, onClose }: { dialog: RoleDialog | null; 
     onError: (error) => handleError(error, form),
   });
 
-  const violation = checkSeparationOfDuties(chosen ?? []);
+  const violation = separationProblem(chosen ?? []);
   const title = shown?.mode === 'create' ? '新建角色' : readOnly ? `查看角色：${role?.name ?? ''}` : `编辑角色：${role?.name ?? ''}`;
 
   return (
@@ -83,7 +84,7 @@ export function RoleFormModal({ dialog, onClose }: { dialog: RoleDialog | null; 
       cancelText={readOnly ? '关闭' : '取消'}
     >
       {role?.builtIn && <Alert type="info" showIcon style={{ marginBottom: 16 }} title="内置角色由系统维护，不能修改；如需不同的权限组合，请新建自定义角色。" />}
-      <Form form={form} layout="vertical" disabled={readOnly} onFinish={(v) => save.mutate(v)} data-testid="role-form">
+      <Form form={form} name="role" layout="vertical" disabled={readOnly} requiredMark={!readOnly} onFinish={(v) => save.mutate(v)} data-testid="role-form">
         <Row gutter={16}>
           <Col span={12}>
             <Form.Item
@@ -93,7 +94,7 @@ export function RoleFormModal({ dialog, onClose }: { dialog: RoleDialog | null; 
                 { required: true, whitespace: true, message: '请输入角色代码' },
                 { pattern: /^\s*[a-z][a-z0-9_]{1,31}\s*$/, message: '角色代码为 2–32 位小写字母、数字或下划线，以字母开头' },
               ]}
-              extra={role ? '角色代码创建后不能修改' : '如 archive_reader'}
+              extra={readOnly ? undefined : role ? '角色代码创建后不能修改' : '如 archive_reader'}
             >
               <Input disabled={!!role} maxLength={32} />
             </Form.Item>
@@ -107,7 +108,7 @@ export function RoleFormModal({ dialog, onClose }: { dialog: RoleDialog | null; 
         <Form.Item label="说明" name="description" rules={[{ max: 200, message: '说明不超过 200 个字' }]}>
           <Input.TextArea rows={2} maxLength={200} showCount />
         </Form.Item>
-        <Form.Item label="敏感角色（须动态口令）" name="sensitive" valuePropName="checked" extra="持有敏感角色的用户登录时须使用动态口令（双因素认证）">
+        <Form.Item label="敏感角色（须动态口令）" name="sensitive" valuePropName="checked" extra={readOnly ? undefined : '持有敏感角色的用户登录时须使用动态口令（双因素认证）'}>
           <Switch checkedChildren="是" unCheckedChildren="否" />
         </Form.Item>
         <Form.Item
@@ -115,7 +116,7 @@ export function RoleFormModal({ dialog, onClose }: { dialog: RoleDialog | null; 
           name="permissions"
           rules={[{ required: true, type: 'array', min: 1, message: '请至少选择一项权限' }]}
           validateStatus={violation ? 'error' : undefined}
-          help={violation ? describeViolation(violation) : undefined}
+          help={violation ?? undefined}
         >
           {isLoading ? (
             <Spin />

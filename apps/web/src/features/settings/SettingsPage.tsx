@@ -78,10 +78,20 @@ export default function SettingsPage() {
                 setErrors(({ [s.key]: _, ...rest }) => rest);
               }}
             />
-            {reason && (
+            {reason ? (
               <div>
                 <Typography.Text type="danger">{reason}</Typography.Text>
               </div>
+            ) : (
+              editor.kind === 'number' &&
+              editor.min !== undefined &&
+              editor.max !== undefined && (
+                <div>
+                  <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+                    取值范围 {editor.min}–{editor.max}
+                  </Typography.Text>
+                </div>
+              )
             )}
           </div>
         );

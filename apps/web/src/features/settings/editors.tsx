@@ -74,6 +74,7 @@ export function ValueEditor({
         min={editor.min}
         max={editor.max}
         precision={0}
+        controls={false}
         onChange={(v) => onChange(v)}
         style={{ width: 200 }}
         status={status}

@@ -60,7 +60,7 @@ export function UnitFormModal({ dialog, onClose, onSaved }: { dialog: UnitDialog
       onCancel={onClose}
       forceRender
     >
-      <Form form={form} layout="vertical" onFinish={(v) => save.mutate(v)} data-testid="unit-form">
+      <Form form={form} name="unit" layout="vertical" onFinish={(v) => save.mutate(v)} data-testid="unit-form">
         <Form.Item label="上级单位" name="parentId" extra="不选择则为顶级单位">
           <UnitTreeSelect exclude={editing?.id} placeholder="顶级单位" />
         </Form.Item>
@@ -81,7 +81,7 @@ export function UnitFormModal({ dialog, onClose, onSaved }: { dialog: UnitDialog
           <Select allowClear placeholder="请选择单位类型" options={dictionaryOptions(types, editing?.type)} />
         </Form.Item>
         <Form.Item label="排序号" name="sortOrder" extra="同级单位按排序号从小到大排列" rules={[{ required: true, message: '请输入排序号' }]}>
-          <InputNumber min={0} max={100000} precision={0} style={{ width: '100%' }} />
+          <InputNumber min={0} max={100000} precision={0} controls={false} style={{ width: '100%' }} />
         </Form.Item>
       </Form>
     </Modal>

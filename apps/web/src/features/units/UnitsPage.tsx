@@ -37,6 +37,7 @@ export default function UnitsPage() {
   const [selectedId, setSelectedId] = useState<string | null>(null);
   const [dialog, setDialog] = useState<UnitDialog | null>(null);
   const [filter, setFilter] = useState('');
+  const [collapsed, setCollapsed] = useState<Set<string>>(new Set());
 
   const visible = useMemo(() => {
     const q = filter.trim();
@@ -56,6 +57,8 @@ export default function UnitsPage() {
     [visible, types],
   );
   const selected = units?.find((u) => u.id === selectedId) ?? null;
+  // Every branch is open unless the user closed it, so new units show up where they were added.
+  const expandedKeys = (visible ?? []).map((u) => u.id).filter((id) => filter.trim() || !collapsed.has(id));
 
   const toggle = useMutation({
     mutationFn: (u: Unit) => call(api.units.update, { params: { id: u.id }, body: { disabled: !u.disabled } }),
@@ -95,9 +98,16 @@ export default function UnitsPage() {
               <Spin />
             ) : treeData.length ? (
               <Tree
-                key={filter}
                 treeData={treeData}
-                defaultExpandAll
+                expandedKeys={expandedKeys}
+                onExpand={(_, { node, expanded }) =>
+                  setCollapsed((c) => {
+                    const next = new Set(c);
+                    if (expanded) next.delete(String(node.key));
+                    else next.add(String(node.key));
+                    return next;
+                  })
+                }
                 blockNode
                 selectedKeys={selectedId ? [selectedId] : []}
                 onSelect={(keys) => setSelectedId((keys[0] as string | undefined) ?? null)}
@@ -158,6 +168,11 @@ export default function UnitsPage() {
         onSaved={(u) => {
           setDialog(null);
           setSelectedId(u.id);
+          setCollapsed((c) => {
+            const next = new Set(c);
+            for (let id = u.parentId; id; id = units?.find((x) => x.id === id)?.parentId ?? null) next.delete(id);
+            return next;
+          });
         }}
       />
     </>

@@ -50,7 +50,7 @@ export function ResetPasswordModal({
       onCancel={onClose}
       forceRender
     >
-      <Form form={form} layout="vertical" onFinish={(v) => reset.mutate(v.password)} data-testid="reset-password-form">
+      <Form form={form} name="resetPassword" layout="vertical" onFinish={(v) => reset.mutate(v.password)} data-testid="reset-password-form">
         <Form.Item
           label="新的初始密码"
           name="password"

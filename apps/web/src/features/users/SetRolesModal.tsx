@@ -45,7 +45,7 @@ export function SetRolesModal({ user, onClose }: { user: User | null; onClose: (
       onCancel={onClose}
       forceRender
     >
-      <Form form={form} layout="vertical" onFinish={(v) => save.mutate(v.roleIds ?? [])} data-testid="set-roles-form">
+      <Form form={form} name="setRoles" layout="vertical" onFinish={(v) => save.mutate(v.roleIds ?? [])} data-testid="set-roles-form">
         <Form.Item label="角色" name="roleIds" validateStatus={violation ? 'error' : undefined} help={violation ?? undefined}>
           <Select
             mode="multiple"

@@ -1,7 +1,7 @@
 import { api, type User } from '@dangan/contracts';
 import type { ScopeKind } from '@dangan/domain';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { Alert, App, Form, Input, Modal, Select } from 'antd';
+import { Alert, App, Col, Form, Input, Modal, Row, Select } from 'antd';
 import { useEffect } from 'react';
 import { call } from '../../api/client';
 import { GeneratedPasswordInput, UnitTreeSelect } from '../../shared/components';
@@ -99,6 +99,7 @@ export function UserFormModal({
     },
     onSuccess: async (user, v) => {
       await queryClient.invalidateQueries({ queryKey: keys.users });
+      await queryClient.invalidateQueries({ queryKey: keys.roles });
       if (editing) {
         void message.success(`已保存「${user.displayName}」的信息`);
         onClose();
@@ -119,28 +120,48 @@ export function UserFormModal({
       confirmLoading={save.isPending}
       onCancel={onClose}
       forceRender
-      width={600}
+      width={680}
     >
-      <Form form={form} layout="vertical" onFinish={(v) => save.mutate(v)} data-testid="user-form">
-        {!editing && (
-          <Form.Item
-            label="用户名"
-            name="username"
-            rules={[
-              { required: true, whitespace: true, message: '请输入用户名' },
-              { pattern: /^\s*[a-zA-Z][a-zA-Z0-9._-]{2,31}\s*$/, message: '用户名须以字母开头，3–32 位字母、数字或 . _ -' },
-            ]}
-            extra="登录时使用，创建后不能修改"
-          >
-            <Input autoComplete="off" maxLength={32} />
-          </Form.Item>
-        )}
-        <Form.Item label="姓名" name="displayName" rules={[{ required: true, whitespace: true, message: '请输入姓名' }, { max: 40, message: '姓名不超过 40 个字' }]}>
-          <Input maxLength={40} />
-        </Form.Item>
-        <Form.Item label="所属单位" name="unitId" rules={[{ required: true, message: '请选择所属单位' }]}>
-          <UnitTreeSelect allowClear={false} />
-        </Form.Item>
+      <Form form={form} name="user" layout="vertical" onFinish={(v) => save.mutate(v)} data-testid="user-form">
+        <Row gutter={16}>
+          {!editing && (
+            <Col span={12}>
+              <Form.Item
+                label="用户名"
+                name="username"
+                rules={[
+                  { required: true, whitespace: true, message: '请输入用户名' },
+                  { pattern: /^\s*[a-zA-Z][a-zA-Z0-9._-]{2,31}\s*$/, message: '用户名须以字母开头，3–32 位字母、数字或 . _ -' },
+                ]}
+                extra="登录时使用，创建后不能修改"
+              >
+                <Input autoComplete="off" maxLength={32} />
+              </Form.Item>
+            </Col>
+          )}
+          <Col span={editing ? 24 : 12}>
+            <Form.Item label="姓名" name="displayName" rules={[{ required: true, whitespace: true, message: '请输入姓名' }, { max: 40, message: '姓名不超过 40 个字' }]}>
+              <Input maxLength={40} />
+            </Form.Item>
+          </Col>
+        </Row>
+        <Row gutter={16}>
+          <Col span={12}>
+            <Form.Item label="所属单位" name="unitId" rules={[{ required: true, message: '请选择所属单位' }]}>
+              <UnitTreeSelect allowClear={false} />
+            </Form.Item>
+          </Col>
+          <Col span={12}>
+            <Form.Item label="涉密等级" name="clearance" extra={editing && !canClearance ? '您没有设置涉密等级的权限' : undefined}>
+              <Select
+                allowClear
+                placeholder="请选择涉密等级"
+                disabled={!!editing && !canClearance}
+                options={dictionaryOptions(clearances, editing?.clearance)}
+              />
+            </Form.Item>
+          </Col>
+        </Row>
         {!editing && (
           <Form.Item
             label="初始密码"
@@ -157,14 +178,6 @@ export function UserFormModal({
           </Form.Item>
         )}
         <ScopeFields />
-        <Form.Item label="涉密等级" name="clearance" extra={editing && !canClearance ? '您没有设置涉密等级的权限' : undefined}>
-          <Select
-            allowClear
-            placeholder="请选择涉密等级"
-            disabled={!!editing && !canClearance}
-            options={dictionaryOptions(clearances, editing?.clearance)}
-          />
-        </Form.Item>
         {editing && <Alert type="info" showIcon title="角色请通过“设置角色”修改；密码与动态口令请通过对应的重置操作处理。" />}
       </Form>
     </Modal>

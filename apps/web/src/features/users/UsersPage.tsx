@@ -66,7 +66,7 @@ export default function UsersPage() {
     {
       title: '用户',
       key: 'user',
-      width: 180,
+      width: 150,
       render: (_, u) => (
         <div>
           <Typography.Text strong>{u.displayName}</Typography.Text>
@@ -77,10 +77,11 @@ export default function UsersPage() {
         </div>
       ),
     },
-    { title: '所属单位', dataIndex: 'unitName', width: 160, render: (v: string) => v || '—' },
+    { title: '所属单位', dataIndex: 'unitName', width: 120, render: (v: string) => v || '—' },
     {
       title: '角色',
       key: 'roles',
+      width: 130,
       render: (_, u) =>
         u.roles.length ? (
           <Flex gap={4} wrap>
@@ -94,13 +95,13 @@ export default function UsersPage() {
           <Typography.Text type="secondary">未分配</Typography.Text>
         ),
     },
-    { title: '数据范围', key: 'scope', width: 160, render: (_, u) => scopeText(u.scope, units) },
-    { title: '涉密等级', dataIndex: 'clearance', width: 100, render: (v: string | null) => dictionaryLabel(clearances, v) },
-    { title: '状态', key: 'status', width: 190, render: (_, u) => <UserStatusTags user={u} /> },
+    { title: '数据范围', key: 'scope', width: 140, render: (_, u) => scopeText(u.scope, units) },
+    { title: '涉密等级', dataIndex: 'clearance', width: 90, render: (v: string | null) => dictionaryLabel(clearances, v) },
+    { title: '状态', key: 'status', width: 130, render: (_, u) => <UserStatusTags user={u} /> },
     {
       title: '上次登录',
       key: 'lastLogin',
-      width: 170,
+      width: 150,
       render: (_, u) =>
         u.lastLoginAt ? (
           <div>
@@ -114,7 +115,7 @@ export default function UsersPage() {
     {
       title: '操作',
       key: 'actions',
-      width: 230,
+      width: 220,
       fixed: 'right',
       render: (_, u) => {
         const self = u.id === me.user.id;
@@ -233,7 +234,7 @@ export default function UsersPage() {
           columns={columns}
           dataSource={data?.items}
           loading={isFetching}
-          scroll={{ x: 1300 }}
+          scroll={{ x: 1130 }}
           locale={{ emptyText: <EmptyState text={q || unitId ? '没有符合条件的用户' : '暂无用户'} /> }}
           pagination={{
             current: page,

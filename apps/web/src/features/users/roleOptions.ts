@@ -1,5 +1,6 @@
 import type { Role } from '@dangan/contracts';
-import { checkSeparationOfDuties, describeViolation, missingToGrant, type Permission } from '@dangan/domain';
+import { missingToGrant, type Permission } from '@dangan/domain';
+import { separationProblem } from '../../shared/duties';
 
 /** Roles as options; those holding authority the current user lacks cannot be chosen (server rule too). */
 export function roleOptions(roles: Role[] | undefined, mine: Permission[], current: string[] = []) {
@@ -18,6 +19,5 @@ export function roleOptions(roles: Role[] | undefined, mine: Permission[], curre
 /** The 三员分立 problem of a set of roles, in Chinese, or null. */
 export function rolesViolation(roles: Role[] | undefined, ids: string[] | undefined): string | null {
   const chosen = (roles ?? []).filter((r) => (ids ?? []).includes(r.id));
-  const violation = checkSeparationOfDuties(chosen.flatMap((r) => r.permissions));
-  return violation ? describeViolation(violation) : null;
+  return separationProblem(chosen.flatMap((r) => r.permissions));
 }
