@@ -15,7 +15,7 @@ import { Username } from '@dangan/contracts';
 import { VERSION } from './version.js';
 
 const config = loadConfig();
-const consoleActor = (command: string) => ({ ...SYSTEM_CONTEXT, username: `console:${process.env.USER ?? 'root'}`, clientIp: 'console', roles: command });
+const consoleActor = () => ({ ...SYSTEM_CONTEXT, username: `console:${process.env.USER ?? 'root'}`, clientIp: 'console', roles: '' });
 
 async function withCore<T>(fn: (core: Core) => Promise<T>): Promise<T> {
   const core = await openCore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, masterKey: config.masterKey });
@@ -104,7 +104,7 @@ user
         roleIds.push(role.id);
       }
       const password = opts.password ?? generatePassword();
-      const created = await core.users.create({ kind: 'console', audit: consoleActor('user add') }, {
+      const created = await core.users.create({ kind: 'console', audit: consoleActor() }, {
         username, displayName: opts.name, unitId: unit.id, password, roleIds, scope: { kind: 'own_unit', unitIds: [] }, clearance: null,
       });
       console.log(`已创建用户 ${created.username}（${created.displayName}），角色：${created.roles.map((r) => r.name).join('、') || '无'}`);
@@ -121,7 +121,7 @@ user
     await withCore(async (core) => {
       const target = await core.users.byUsername(username.toLowerCase());
       const password = opts.password ?? generatePassword();
-      const grantor = { kind: 'console' as const, audit: consoleActor('user passwd') };
+      const grantor = { kind: 'console' as const, audit: consoleActor() };
       await core.users.resetPassword(grantor, target.id, password);
       if (opts.resetTotp) await core.users.resetTotp(grantor, target.id);
       console.log(`已重置 ${username} 的密码${opts.resetTotp ? '并解除动态口令绑定' : ''}，下次登录须修改密码`);
@@ -136,7 +136,7 @@ user
   .action(async (username: string, opts: { minutes: number }) => {
     await withCore(async (core) => {
       const target = await core.users.byUsername(username.toLowerCase());
-      const locked = await core.users.lock({ kind: 'console', audit: consoleActor('user lock') }, target.id, opts.minutes);
+      const locked = await core.users.lock({ kind: 'console', audit: consoleActor() }, target.id, opts.minutes);
       console.log(`已锁定 ${username}，至 ${locked.lockedUntil}`);
     });
   });
@@ -149,7 +149,7 @@ program
   .option('--json', '以 JSON 输出')
   .action(async (opts: { json?: boolean }) => {
     await withCore(async (core) => {
-      const result = await core.auditService.verify(consoleActor('audit verify'));
+      const result = await core.auditService.verify(consoleActor());
       if (opts.json) console.log(JSON.stringify(result));
       else if (result.intact) console.log(`审计链完整：共校验 ${result.checked} 条记录（最后序号 ${result.lastSeq}）`);
       else console.log(`审计链已被破坏：第 ${result.firstBroken!.seq} 条记录——${result.firstBroken!.reason}（此前 ${result.checked} 条完好）`);
