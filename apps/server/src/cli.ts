@@ -42,7 +42,15 @@ function positiveInt(value: string): number {
   return n;
 }
 
-const program = new Command('dangan').description('干部人事档案系统').version(VERSION);
+const HELP_TITLES: Record<string, string> = { 'Usage:': '用法：', 'Options:': '选项：', 'Commands:': '命令：', 'Arguments:': '参数：' };
+
+const program = new Command('dangan')
+  .description('干部人事档案系统')
+  .version(VERSION, '-V, --version', '显示版本号')
+  .helpOption('-h, --help', '显示帮助')
+  .helpCommand('help [命令]', '显示命令的帮助')
+  .configureHelp({ styleTitle: (title) => HELP_TITLES[title] ?? title })
+  .configureOutput({ outputError: (text, write) => write(text.replace(/^error: /, '错误：')) });
 
 program
   .command('serve')
@@ -87,16 +95,17 @@ user
   .command('add <username>')
   .description('新建用户；首次登录须修改密码')
   .requiredOption('--name <displayName>', '姓名')
-  .option('--unit <code>', '所属单位代码', 'ROOT')
+  .option('--unit <code>', '所属单位代码（缺省为根单位 ROOT）')
   .option('--role <code...>', '角色代码（可多个），如 archivist、auditor')
   .option('--password <password>', '初始密码（缺省时随机生成并打印）')
-  .action(async (rawUsername: string, opts: { name: string; unit: string; role?: string[]; password?: string }) => {
+  .action(async (rawUsername: string, opts: { name: string; unit?: string; role?: string[]; password?: string }) => {
+    const unitCode = opts.unit ?? 'ROOT';
     const parsed = Username.safeParse(rawUsername);
     if (!parsed.success) throw new AppError(422, 'VALIDATION_FAILED', `用户名不符合要求：${parsed.error.issues[0]?.message ?? ''}`);
     const username = parsed.data;
     await withCore(async (core) => {
-      const unit = await core.handle.db.selectFrom('units').select('id').where('code', '=', opts.unit).executeTakeFirst();
-      if (!unit) throw new AppError(422, 'UNIT_NOT_FOUND', `单位代码「${opts.unit}」不存在`);
+      const unit = await core.handle.db.selectFrom('units').select('id').where('code', '=', unitCode).executeTakeFirst();
+      if (!unit) throw new AppError(422, 'UNIT_NOT_FOUND', `单位代码「${unitCode}」不存在`);
       const roleIds: string[] = [];
       for (const code of opts.role ?? []) {
         const role = await rolesRepository(core.handle.db).byCode(code);
@@ -132,11 +141,11 @@ user
 user
   .command('lock <username>')
   .description('锁定账号并结束其会话')
-  .option('--minutes <n>', '锁定时长（分钟）', positiveInt, 525_600)
-  .action(async (username: string, opts: { minutes: number }) => {
+  .option('--minutes <n>', '锁定时长（分钟，缺省一年）', positiveInt)
+  .action(async (username: string, opts: { minutes?: number }) => {
     await withCore(async (core) => {
       const target = await core.users.byUsername(username.toLowerCase());
-      const locked = await core.users.lock({ kind: 'console', audit: consoleActor() }, target.id, opts.minutes);
+      const locked = await core.users.lock({ kind: 'console', audit: consoleActor() }, target.id, opts.minutes ?? 525_600);
       console.log(`已锁定 ${username}，至 ${locked.lockedUntil}`);
     });
   });
