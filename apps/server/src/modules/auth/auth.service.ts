@@ -63,31 +63,11 @@ export class AuthService {
       return fail('AUTH_LOCKED', `账号已锁定，请于 ${formatLocalTime(until)} 后再试，或联系安全保密管理员解锁`, '账号已锁定');
     }
     if (!(await verifyPassword(user.password_hash, password))) {
-      const maxFailures = await this.settings.get('login.maxFailures');
-      const lockMinutes = await this.settings.get('login.lockMinutes');
-      const failures = user.failed_logins + 1;
-      const locks = failures >= maxFailures;
-      await this.db.transaction().execute(async (trx) => {
-        await usersRepository(trx, this.kind).update(user.id, {
-          failed_logins: locks ? 0 : failures,
-          locked_until: locks ? addMinutes(now, lockMinutes).toISOString() : user.locked_until,
-        });
-        await this.audit.append(trx, ctx, {
-          action: 'auth.login', result: 'failure', objectType: 'user', objectId: user.id, objectLabel: username,
-          detail: { reason: '密码错误', failures, locked: locks },
-        });
-        if (locks) {
-          await this.audit.append(trx, ctx, {
-            action: 'user.lock', objectType: 'user', objectId: user.id, objectLabel: username,
-            detail: { reason: `连续 ${failures} 次登录失败`, minutes: lockMinutes },
-          });
-        }
-      });
-      if (locks) {
-        throw unauthorized('AUTH_LOCKED', `连续 ${failures} 次登录失败，账号已锁定 ${lockMinutes} 分钟`);
+      const outcome = await this.recordFailure(user, ctx, 'auth.login', '密码错误');
+      if (outcome.locked) {
+        throw unauthorized('AUTH_LOCKED', `连续 ${outcome.failures} 次登录失败，账号已锁定 ${outcome.lockMinutes} 分钟`);
       }
-      const left = maxFailures - failures;
-      throw unauthorized('AUTH_INVALID_CREDENTIALS', `用户名或密码错误，再错 ${left} 次账号将被锁定`);
+      throw unauthorized('AUTH_INVALID_CREDENTIALS', `用户名或密码错误，再错 ${outcome.left} 次账号将被锁定`);
     }
     if (fromBool(user.disabled)) return fail('AUTH_DISABLED', '账号已停用，请联系安全保密管理员', '账号已停用');
 
@@ -162,12 +142,8 @@ export class AuthService {
     const step = matchTotp(this.keyring.open(user.totp_secret, TOTP_CONTEXT), code, this.clock.now());
     const replay = step !== null && user.totp_last_step !== null && step <= Number(user.totp_last_step);
     if (step === null || replay) {
-      await this.audit.record(context.actor.audit, {
-        action: 'auth.totp', result: 'failure', objectType: 'user', objectId: user.id, objectLabel: user.username,
-        detail: { reason: replay ? '动态口令已使用过' : '动态口令错误' },
-      });
       // A wrong code counts towards the lock like a wrong password.
-      await this.countFailure(user);
+      await this.recordFailure(user, context.actor.audit, 'auth.totp', replay ? '动态口令已使用过' : '动态口令错误');
       throw invalid('AUTH_TOTP_INVALID', replay ? '该动态口令已使用过，请等待下一个' : '动态口令错误', { code: '动态口令错误' });
     }
     const stage = await this.stageAfterFactors(user, context.totpRequired);
@@ -288,23 +264,31 @@ export class AuthService {
     }
   }
 
-  private async countFailure(user: UserTable): Promise<void> {
+  /**
+   * One failed factor: counted, audited and, at the limit, the account locked and its sessions ended,
+   * all in one transaction.
+   */
+  private async recordFailure(user: UserTable, ctx: AuditContext, action: 'auth.login' | 'auth.totp', reason: string) {
     const maxFailures = await this.settings.get('login.maxFailures');
     const lockMinutes = await this.settings.get('login.lockMinutes');
     const failures = user.failed_logins + 1;
-    if (failures < maxFailures) {
-      await usersRepository(this.db, this.kind).update(user.id, { failed_logins: failures });
-      return;
-    }
+    const locked = failures >= maxFailures;
     const now = this.clock.now();
+    const target = { objectType: 'user', objectId: user.id, objectLabel: user.username };
     await this.db.transaction().execute(async (trx) => {
-      await usersRepository(trx, this.kind).update(user.id, { failed_logins: 0, locked_until: addMinutes(now, lockMinutes).toISOString() });
-      await sessionsRepository(trx).endAllOfUser(user.id, now.toISOString(), '连续验证失败，账号已锁定');
-      await this.audit.append(trx, { userId: user.id, username: user.username, roles: '', clientIp: null }, {
-        action: 'user.lock', objectType: 'user', objectId: user.id, objectLabel: user.username,
-        detail: { reason: `连续 ${failures} 次验证失败`, minutes: lockMinutes },
+      await usersRepository(trx, this.kind).update(user.id, {
+        failed_logins: locked ? 0 : failures,
+        locked_until: locked ? addMinutes(now, lockMinutes).toISOString() : user.locked_until,
       });
+      await this.audit.append(trx, ctx, { action, result: 'failure', ...target, detail: { reason, failures, locked } });
+      if (locked) {
+        await sessionsRepository(trx).endAllOfUser(user.id, now.toISOString(), '连续验证失败，账号已锁定');
+        await this.audit.append(trx, ctx, {
+          action: 'user.lock', ...target, detail: { reason: `连续 ${failures} 次验证失败`, minutes: lockMinutes },
+        });
+      }
     });
+    return { failures, locked, lockMinutes, left: maxFailures - failures };
   }
 
   private async passwordExpired(user: UserTable): Promise<boolean> {

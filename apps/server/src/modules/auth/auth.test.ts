@@ -89,6 +89,17 @@ describe('password failures and lock-out', () => {
     expect((await a.login('sysadmin', BOOT_PASSWORD)).statusCode).toBe(200);
   });
 
+  it('counts wrong TOTP codes too: five lock the account and end the half-open session', async () => {
+    const a = new Agent(t);
+    await a.signIn('auditor', BOOT_PASSWORD);
+    const b = new Agent(t);
+    await b.login('auditor', OFFICER_PASSWORD);
+    for (let i = 0; i < 4; i++) expect(json(await b.post('/api/auth/totp', { body: { code: '000000' } })).code).toBe('AUTH_TOTP_INVALID');
+    await b.post('/api/auth/totp', { body: { code: '000000' } });
+    expect((await b.get('/api/auth/me')).statusCode).toBe(401);
+    expect(json(await new Agent(t).login('auditor', OFFICER_PASSWORD)).code).toBe('AUTH_LOCKED');
+  });
+
   it('does not reveal whether a user name exists', async () => {
     const a = new Agent(t);
     const unknown = await a.login('nobody', 'whatever-password');
