@@ -174,6 +174,11 @@ describe.each(['sqlite', 'postgres'] as const)('foundation journey on %s', (kind
     await verdict.waitFor();
     expect(await verdict.innerText()).toContain('完整');
     await shot(page, `${kind}-auditor-2-verified`);
+
+    await page.goto(`${sys.url}/api/docs`);
+    await page.getByText('干部人事档案系统 API').first().waitFor();
+    await page.getByText('/api/audit/verify').first().waitFor();
+    await shot(page, `${kind}-auditor-3-api-docs`);
     await context.close();
   });
 
@@ -202,7 +207,7 @@ describe.each(['sqlite', 'postgres'] as const)('foundation journey on %s', (kind
     const verdict = page.getByTestId('audit-verification');
     await verdict.waitFor();
     expect(await verdict.innerText()).toContain(String(report.firstBroken.seq));
-    await shot(page, `${kind}-auditor-3-broken`);
+    await shot(page, `${kind}-auditor-4-broken`);
     await context.close();
   });
 
