@@ -172,7 +172,7 @@ describe('describeViolation', () => {
 
   it('names the officer and the archive permissions', () => {
     expect(describeViolation({ kind: 'duty_with_content', duty: 'system', permissions: ['cadre.read', 'unit.read'] })).toBe(
-      '三员分立：系统管理员不能具有档案业务权限（cadre.read、unit.read）',
+      '三员分立：系统管理员不能具有档案业务权限（查看干部信息、查看单位）',
     );
   });
 });
