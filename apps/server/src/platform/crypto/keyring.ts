@@ -57,7 +57,7 @@ function parseKey(text: string): Buffer {
 export function loadMasterKey(options: { fromEnv: string | undefined; keyFile: string }): Buffer {
   if (options.fromEnv) return parseKey(options.fromEnv);
   if (existsSync(options.keyFile)) return parseKey(readFileSync(options.keyFile, 'utf8'));
-  mkdirSync(dirname(options.keyFile), { recursive: true });
+  mkdirSync(dirname(options.keyFile), { recursive: true, mode: 0o700 });
   const key = randomBytes(32);
   writeFileSync(options.keyFile, `${key.toString('hex')}\n`, { mode: 0o600, flag: 'wx' });
   chmodSync(options.keyFile, 0o600);

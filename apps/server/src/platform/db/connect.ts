@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { chmodSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect, type Transaction } from 'kysely';
@@ -39,8 +39,11 @@ export function openDatabase(config: DbConfig): DbHandle {
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     return { db, kind, close: () => db.destroy() };
   }
-  if (config.url !== ':memory:') mkdirSync(dirname(config.url), { recursive: true });
+  if (config.url !== ':memory:') mkdirSync(dirname(config.url), { recursive: true, mode: 0o700 });
   const sqlite = new SqliteDatabase(config.url);
+  // Password hashes and the audit log live here: readable by the service account only. SQLite gives
+  // its -wal and -shm files the database file's mode.
+  if (config.url !== ':memory:') chmodSync(config.url, 0o600);
   sqlite.pragma('journal_mode = WAL');
   sqlite.pragma('synchronous = FULL');
   sqlite.pragma('foreign_keys = ON');
