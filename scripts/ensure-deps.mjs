@@ -13,8 +13,11 @@ const want = createHash('sha256').update(readFileSync(lock)).digest('hex');
 
 if (existsSync(stamp) && readFileSync(stamp, 'utf8') === want) process.exit(0);
 
-console.log('正在安装依赖（npm ci）……');
-const r = spawnSync('npm', ['ci', '--no-audit', '--no-fund'], { cwd: root, stdio: 'inherit', env: process.env });
+// A fresh clone gets exactly the lock file (npm ci); a working tree whose lock changed is brought up
+// to date in place, without removing what is installed.
+const fresh = !existsSync(join(root, 'node_modules'));
+console.log(`正在安装依赖（npm ${fresh ? 'ci' : 'install'}）……`);
+const r = spawnSync('npm', [fresh ? 'ci' : 'install', '--no-audit', '--no-fund'], { cwd: root, stdio: 'inherit', env: process.env });
 if (r.status !== 0) {
   console.error('依赖安装失败，请检查与 npm 仓库的连接后重试');
   process.exit(r.status ?? 1);

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Starts what the test suites need and this machine may lack: PostgreSQL running, Chromium and a CJK font
-# for the browser journeys. Everything comes from the machine's own Debian packages.
+# for the browser journeys, poppler's pdftoppm to look at printed PDFs. Everything comes from the machine's own Debian packages.
 set -euo pipefail
 
 if ! pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null; then
@@ -15,6 +15,7 @@ fi
 need=()
 [ -x /usr/bin/chromium ] || need+=(chromium)
 fc-list 2>/dev/null | grep -qi 'Noto Sans CJK' || need+=(fonts-noto-cjk)
+command -v pdftoppm >/dev/null || need+=(poppler-utils)
 if [ ${#need[@]} -gt 0 ]; then
   echo "正在安装 ${need[*]}（Debian 软件包）……"
   export DEBIAN_FRONTEND=noninteractive

@@ -28,6 +28,11 @@ import { unitsRoutes } from './modules/units/units.routes.js';
 import { UnitsService } from './modules/units/units.service.js';
 import { usersRoutes } from './modules/users/users.routes.js';
 import { UsersService } from './modules/users/users.service.js';
+import { cadresRoutes } from './modules/cadres/cadres.routes.js';
+import { CadresService } from './modules/cadres/cadres.service.js';
+import { DossiersService } from './modules/cadres/dossiers.service.js';
+import { catalogueRoutes } from './modules/catalogue/catalogue.routes.js';
+import { CatalogueService } from './modules/catalogue/catalogue.service.js';
 import { VERSION } from './version.js';
 
 export interface Core {
@@ -44,6 +49,9 @@ export interface Core {
   units: UnitsService;
   dictionary: DictionaryService;
   auditService: AuditService;
+  cadres: CadresService;
+  dossiers: DossiersService;
+  catalogue: CatalogueService;
   close(): Promise<void>;
 }
 
@@ -78,6 +86,9 @@ export async function openCore(options: CoreOptions): Promise<Core> {
     units: new UnitsService(db, clock, audit, access),
     dictionary: new DictionaryService(db, clock, audit),
     auditService: new AuditService(db, kind, clock, audit),
+    cadres: new CadresService(db, kind, clock, audit, access, settings),
+    dossiers: new DossiersService(db, kind, clock, audit, access),
+    catalogue: new CatalogueService(db, kind, clock, audit, access),
     close: () => handle.close(),
   };
 }
@@ -130,6 +141,8 @@ export async function buildApp(core: Core, options: AppOptions = {}): Promise<Fa
   dictionaryRoutes(router, core.dictionary);
   settingsRoutes(router, core.settings);
   auditRoutes(router, core.auditService, core.audit);
+  cadresRoutes(router, core.cadres, core.dossiers);
+  catalogueRoutes(router, core.catalogue, { audit: core.audit, settings: core.settings });
 
   // The API description is for signed-in users like the rest of the API.
   app.get('/api/openapi.json', { schema: { hide: true } }, async (request) => {

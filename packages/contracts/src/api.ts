@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { ALL_PERMISSIONS, type Permission } from '@dangan/domain';
 import { Id, IdParams, Ok, PageQuery, Timestamp, page, text } from './common.js';
 import { endpoint } from './endpoint.js';
+import { archiveApi } from './archive.js';
 
 const PermissionCode = z.enum(ALL_PERMISSIONS as [Permission, ...Permission[]]);
 const ScopeKind = z.enum(['own_unit', 'unit_and_below', 'named_units', 'all']);
@@ -415,6 +416,8 @@ export const api = {
       response: DictionaryEntry,
     }),
   },
+
+  ...archiveApi,
 
   settings: {
     list: endpoint({

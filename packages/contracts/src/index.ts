@@ -7,3 +7,4 @@ export * from './common.js';
 export * from './endpoint.js';
 export * from './settings.js';
 export * from './api.js';
+export * from './archive.js';

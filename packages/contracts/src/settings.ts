@@ -76,6 +76,24 @@ export const SETTINGS = {
     schema: z.enum(['sm3', 'sha256']),
     default: 'sm3',
   }),
+  'dossier.numberPattern': def({
+    label: '档案号格式',
+    description: '档案号须整体匹配的正则表达式；默认为 1–40 位汉字、字母、数字或连字符',
+    category: 'system',
+    schema: z
+      .string()
+      .min(1)
+      .max(200)
+      .refine((p) => {
+        try {
+          new RegExp(`^(?:${p})$`, 'u');
+          return true;
+        } catch {
+          return false;
+        }
+      }, '不是有效的正则表达式'),
+    default: '[0-9A-Za-z\\u4e00-\\u9fa5-]{1,40}',
+  }),
   'system.organizationName': def({
     label: '单位名称',
     description: '显示在页面标题与打印件上的本单位名称',

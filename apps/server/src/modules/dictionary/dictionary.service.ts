@@ -1,6 +1,6 @@
 import type { DictionaryEntry } from '@dangan/contracts';
 import type { Clock } from '../../platform/clock.js';
-import type { Db } from '../../platform/db/connect.js';
+import type { Db, Executor } from '../../platform/db/connect.js';
 import { bool, fromBool, orConflict } from '../../platform/db/dialect.js';
 import type { DictionaryEntryTable } from '../../platform/db/schema.js';
 import { conflict, forbidden, invalid, notFound } from '../../platform/errors.js';
@@ -111,4 +111,23 @@ function toEntry(r: DictionaryEntryTable): DictionaryEntry {
   return {
     id: r.id, type: r.type, code: r.code, label: r.label, parentCode: r.parent_code, sortOrder: r.sort_order, enabled: fromBool(r.enabled),
   };
+}
+
+/** A coded field's value must be an enabled entry of its code table; otherwise a 422 naming the field. */
+export async function assertDictionaryCode(
+  executor: Executor,
+  type: string,
+  code: string | null | undefined,
+  field: string,
+  label: string,
+): Promise<void> {
+  if (code === null || code === undefined) return;
+  const entry = await executor
+    .selectFrom('dictionary_entries')
+    .select('id')
+    .where('type', '=', type)
+    .where('code', '=', code)
+    .where('enabled', '=', 1)
+    .executeTakeFirst();
+  if (!entry) throw invalid('CODE_UNKNOWN', `${label}「${code}」不在代码表中`, { [field]: '不在代码表中' });
 }

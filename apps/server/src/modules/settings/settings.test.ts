@@ -62,7 +62,7 @@ describe('who sees and changes which settings', () => {
   it('the system administrator sees the system settings only', async () => {
     const list = await settingsOf(o.sysadmin);
     expect(list.map((s) => s.key)).toEqual(SYSTEM_KEYS);
-    expect(SYSTEM_KEYS).toEqual(['audit.hashAlgorithm', 'system.organizationName']);
+    expect(SYSTEM_KEYS).toEqual(['audit.hashAlgorithm', 'dossier.numberPattern', 'system.organizationName']);
     expect(list.find((s) => s.key === 'audit.hashAlgorithm')).toMatchObject({ category: 'system', value: 'sm3', defaultValue: 'sm3' });
   });
 
@@ -100,6 +100,7 @@ describe('who sees and changes which settings', () => {
       [o.secadmin, 'session.absoluteHours', 25],
       [o.sysadmin, 'audit.hashAlgorithm', 'md5'],
       [o.sysadmin, 'audit.hashAlgorithm', 'SM3'],
+      [o.sysadmin, 'dossier.numberPattern', '[unclosed'],
       [o.sysadmin, 'system.organizationName', '   '],
       [o.sysadmin, 'system.organizationName', '档'.repeat(61)],
     ];

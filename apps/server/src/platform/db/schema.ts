@@ -135,7 +135,100 @@ export interface SettingTable {
   updated_by: string | null;
 }
 
+export interface CadreTable {
+  id: string;
+  name: string;
+  name_initials: string;
+  gender: string | null;
+  birth_date: string | null;
+  id_number: string | null;
+  id_number_check: string | null;
+  ethnicity: string | null;
+  native_place: string | null;
+  birth_place: string | null;
+  political_status: string | null;
+  party_join_date: string | null;
+  work_start_date: string | null;
+  education: string | null;
+  degree: string | null;
+  position: string | null;
+  rank: string | null;
+  personnel_status: string | null;
+  managing_unit_id: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface DossierTable {
+  id: string;
+  dossier_no: string;
+  cadre_id: string;
+  custodian_unit_id: string;
+  location: string;
+  state: string;
+  secrecy_level: string | null;
+  material_count: number;
+  page_count: number;
+  /** The last completeness evaluation, kept for list filters: complete | incomplete, null = not evaluated. */
+  completeness_status: string | null;
+  missing_count: number | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface MaterialTable {
+  id: string;
+  dossier_id: string;
+  class_code: string;
+  piece_no: number;
+  seq: string;
+  name: string;
+  /** Partial date as an ISO prefix: `2003`, `2003-05` or `2003-05-07`. */
+  formed_on: string | null;
+  copies: number;
+  pages: number;
+  remark: string;
+  importance: number | null;
+  manual_position: number | null;
+  created_seq: number;
+  deleted_at: string | null;
+  deleted_by: string | null;
+  delete_reason: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface CompletenessRuleTable {
+  code: string;
+  label: string;
+  class_code: string;
+  /** JSON: the rule's condition, expectation, synonyms and basis. */
+  definition: string;
+  enabled: Bool;
+  sort_order: number;
+  updated_at: string;
+  updated_by: string | null;
+}
+
+export interface MissingMaterialTable {
+  id: string;
+  dossier_id: string;
+  rule_code: string | null;
+  item: string;
+  state: string;
+  noted_at: string;
+  requested_at: string | null;
+  filed_at: string | null;
+  remark: string;
+  updated_at: string;
+}
+
 export interface Database {
+  cadres: CadreTable;
+  dossiers: DossierTable;
+  materials: MaterialTable;
+  completeness_rules: CompletenessRuleTable;
+  missing_materials: MissingMaterialTable;
   units: UnitTable;
   users: UserTable;
   user_scope_units: UserScopeUnitTable;
