@@ -33,6 +33,7 @@ import { CadresService } from './modules/cadres/cadres.service.js';
 import { DossiersService } from './modules/cadres/dossiers.service.js';
 import { catalogueRoutes } from './modules/catalogue/catalogue.routes.js';
 import { CatalogueService } from './modules/catalogue/catalogue.service.js';
+import { ImportService } from './modules/catalogue/import.service.js';
 import { VERSION } from './version.js';
 
 export interface Core {
@@ -52,6 +53,7 @@ export interface Core {
   cadres: CadresService;
   dossiers: DossiersService;
   catalogue: CatalogueService;
+  imports: ImportService;
   close(): Promise<void>;
 }
 
@@ -78,6 +80,8 @@ export async function openCore(options: CoreOptions): Promise<Core> {
   const settings = new SettingsService(db, clock, audit);
   const access = new AccessService(db);
   const auth = new AuthService(db, kind, clock, settings, audit, keyring);
+  const cadres = new CadresService(db, kind, clock, audit, access, settings);
+  const catalogue = new CatalogueService(db, kind, clock, audit, access);
   return {
     handle, clock, keyring, audit, settings, access, auth,
     sessions: new SessionsService(db, clock, settings, audit),
@@ -86,9 +90,10 @@ export async function openCore(options: CoreOptions): Promise<Core> {
     units: new UnitsService(db, clock, audit, access),
     dictionary: new DictionaryService(db, clock, audit),
     auditService: new AuditService(db, kind, clock, audit),
-    cadres: new CadresService(db, kind, clock, audit, access, settings),
+    cadres,
     dossiers: new DossiersService(db, kind, clock, audit, access),
-    catalogue: new CatalogueService(db, kind, clock, audit, access),
+    catalogue,
+    imports: new ImportService(db, kind, clock, audit, access, cadres, catalogue),
     close: () => handle.close(),
   };
 }
@@ -142,7 +147,7 @@ export async function buildApp(core: Core, options: AppOptions = {}): Promise<Fa
   settingsRoutes(router, core.settings);
   auditRoutes(router, core.auditService, core.audit);
   cadresRoutes(router, core.cadres, core.dossiers);
-  catalogueRoutes(router, core.catalogue, { audit: core.audit, settings: core.settings });
+  catalogueRoutes(router, core.catalogue, { audit: core.audit, settings: core.settings, imports: core.imports });
 
   // The API description is for signed-in users like the rest of the API.
   app.get('/api/openapi.json', { schema: { hide: true } }, async (request) => {

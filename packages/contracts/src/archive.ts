@@ -174,6 +174,23 @@ export type Catalogue = z.infer<typeof Catalogue>;
 
 const DossierParams = z.object({ id: Id });
 
+export const ImportProblem = z.object({ sheet: z.string(), row: z.number().int(), column: z.string(), reason: z.string() });
+export const ImportReport = z.object({
+  ok: z.boolean(),
+  dryRun: z.boolean(),
+  problems: z.array(ImportProblem),
+  summary: z.object({
+    cadresCreated: z.number().int(), cadresUpdated: z.number().int(), cadresUnchanged: z.number().int(),
+    materialsCreated: z.number().int(), materialsUpdated: z.number().int(), materialsUnchanged: z.number().int(),
+  }),
+});
+export type ImportReport = z.infer<typeof ImportReport>;
+
+export const IMPORT_TYPES = {
+  xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+  csv: 'text/csv',
+} as const;
+
 export const archiveApi = {
   cadres: {
     list: endpoint({
@@ -216,6 +233,27 @@ export const archiveApi = {
     print: endpoint({
       method: 'GET', path: '/api/dossiers/:id/catalogue.pdf', summary: '打印目录（PDF）', tag: '目录', access: 'dossier.read',
       params: DossierParams, produces: ['application/pdf'],
+    }),
+  },
+  catalogueIo: {
+    template: endpoint({
+      method: 'GET', path: '/api/catalogue/template', summary: '下载目录导入模板（Excel）', tag: '目录', access: 'catalogue.import',
+      produces: [IMPORT_TYPES.xlsx],
+    }),
+    import: endpoint({
+      method: 'POST', path: '/api/catalogue/import', summary: '导入目录（Excel 或 CSV，先全部校验，有错不写入）', tag: '目录',
+      access: 'catalogue.import',
+      query: z.object({
+        kind: z.enum(['cadres', 'materials']).optional().describe('CSV 文件的内容：干部或材料'),
+        dryRun: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
+      }),
+      consumes: { types: [IMPORT_TYPES.xlsx, IMPORT_TYPES.csv, 'application/octet-stream'], maxBytes: 20 * 1024 * 1024 },
+      response: ImportReport,
+    }),
+    export: endpoint({
+      method: 'GET', path: '/api/catalogue/export', summary: '导出目录（Excel，可多份档案）', tag: '目录', access: 'dossier.read',
+      query: z.object({ dossierIds: z.string().max(40_000).transform((s) => s.split(',').filter(Boolean)).pipe(z.array(Id).min(1).max(1000)) }),
+      produces: [IMPORT_TYPES.xlsx],
     }),
   },
   materials: {

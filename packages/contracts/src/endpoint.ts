@@ -30,6 +30,8 @@ export interface Endpoint<
   response?: R;
   /** The file types an endpoint that answers with a file may send. */
   produces?: string[];
+  /** For endpoints that take a file as the raw request body: its accepted types and size limit. */
+  consumes?: { types: string[]; maxBytes: number };
 }
 
 export function endpoint<

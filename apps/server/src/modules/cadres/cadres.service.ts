@@ -43,6 +43,9 @@ export interface DossierInput {
   secrecyLevel: string | null;
 }
 
+/** For work inside a transaction whose caller has already checked the actor's scope. */
+const ALL_UNITS = { permission: 'cadre.read', unitIds: null } as Authorized<DataScope>;
+
 const CODED: { key: keyof CadreInput; type: string; label: string }[] = [
   { key: 'gender', type: 'gender', label: '性别' },
   { key: 'ethnicity', type: 'ethnicity', label: '民族' },
@@ -104,53 +107,66 @@ export class CadresService {
     const scope = await this.access.requireUnits(actor, 'cadre.edit', [input.managingUnitId]);
     if (dossier) await this.access.requireUnits(actor, 'dossier.edit', [input.managingUnitId]);
     return this.db.transaction().execute(async (trx) => {
-      const now = this.clock.now().toISOString();
-      const fields = await this.validated(trx, input, null);
-      const row: CadreTable = {
-        id: newId(),
-        name: input.name,
-        name_initials: pinyinInitials(input.name),
-        gender: null, birth_date: null, id_number: null, id_number_check: null, ethnicity: null, native_place: null,
-        birth_place: null, political_status: null, party_join_date: null, work_start_date: null, education: null,
-        degree: null, position: null, rank: null, personnel_status: null,
-        ...fields,
-        managing_unit_id: input.managingUnitId,
-        created_at: now,
-        updated_at: now,
-      };
-      await orConflict(cadresRepository(trx, this.kind).insert(row), () => idNumberTaken(row.id_number));
-      const view = await this.view(trx, scope, row.id);
-      await this.audit.append(trx, actor.audit, {
-        action: 'cadre.create', objectType: 'cadre', objectId: row.id, objectLabel: row.name, detail: { after: summary(view) },
-      });
-      if (dossier) await this.insertDossier(trx, actor, row, dossier);
-      return this.view(trx, scope, row.id);
+      const id = await this.createIn(trx, actor, input, dossier);
+      return this.view(trx, scope, id);
     });
+  }
+
+  /** Creates inside the caller's transaction; the caller has checked the actor's scope. */
+  async createIn(trx: Executor, actor: Actor, input: CadreInput & { name: string; managingUnitId: string }, dossier?: DossierInput): Promise<string> {
+    const now = this.clock.now().toISOString();
+    const fields = await this.validated(trx, input, null);
+    const row: CadreTable = {
+      id: newId(),
+      name: input.name,
+      name_initials: pinyinInitials(input.name),
+      gender: null, birth_date: null, id_number: null, id_number_check: null, ethnicity: null, native_place: null,
+      birth_place: null, political_status: null, party_join_date: null, work_start_date: null, education: null,
+      degree: null, position: null, rank: null, personnel_status: null,
+      ...fields,
+      managing_unit_id: input.managingUnitId,
+      created_at: now,
+      updated_at: now,
+    };
+    await orConflict(cadresRepository(trx, this.kind).insert(row), () => idNumberTaken(row.id_number));
+    const view = await this.view(trx, ALL_UNITS, row.id);
+    await this.audit.append(trx, actor.audit, {
+      action: 'cadre.create', objectType: 'cadre', objectId: row.id, objectLabel: row.name, detail: { after: summary(view) },
+    });
+    if (dossier) await this.insertDossier(trx, actor, row, dossier);
+    return row.id;
+  }
+
+  /** Applies a patch inside the caller's transaction; returns whether anything changed. */
+  async updateIn(trx: Executor, actor: Actor, id: string, patch: CadreInput): Promise<boolean> {
+    const current = await cadresRepository(trx, this.kind).byId(ALL_UNITS, id);
+    if (!current) throw notFound('CADRE_NOT_FOUND', '干部不存在');
+    const before = await this.view(trx, ALL_UNITS, id);
+    const fields = await this.validated(trx, patch, current);
+    const changes: Partial<CadreTable> = { ...fields };
+    if (patch.name && patch.name !== current.name) Object.assign(changes, { name: patch.name, name_initials: pinyinInitials(patch.name) });
+    if (patch.managingUnitId) changes.managing_unit_id = patch.managingUnitId;
+    const changed = Object.entries(changes).some(([k, v]) => current[k as keyof CadreTable] !== v);
+    if (!changed) return false;
+    await orConflict(
+      cadresRepository(trx, this.kind).update(id, { ...changes, updated_at: this.clock.now().toISOString() }),
+      () => idNumberTaken(fields.id_number ?? null),
+    );
+    const after = await this.view(trx, ALL_UNITS, id);
+    await this.audit.append(trx, actor.audit, {
+      action: 'cadre.update', objectType: 'cadre', objectId: id, objectLabel: after.name,
+      detail: { before: summary(before), after: summary(after) },
+    });
+    return true;
   }
 
   async update(actor: Actor, id: string, patch: CadreInput): Promise<Cadre> {
     const scope = await this.access.scope(actor, 'cadre.edit');
     if (patch.managingUnitId) await this.access.requireUnits(actor, 'cadre.edit', [patch.managingUnitId]);
     return this.db.transaction().execute(async (trx) => {
-      const current = await cadresRepository(trx, this.kind).byId(scope, id);
-      if (!current) throw notFound('CADRE_NOT_FOUND', '干部不存在或不在您的数据范围内');
-      const before = await this.view(trx, scope, id);
-      const fields = await this.validated(trx, patch, current);
-      await orConflict(
-        cadresRepository(trx, this.kind).update(id, {
-          ...fields,
-          ...(patch.name ? { name: patch.name, name_initials: pinyinInitials(patch.name) } : {}),
-          ...(patch.managingUnitId ? { managing_unit_id: patch.managingUnitId } : {}),
-          updated_at: this.clock.now().toISOString(),
-        }),
-        () => idNumberTaken(fields.id_number ?? null),
-      );
-      const after = await this.view(trx, await this.access.scope(actor, 'cadre.edit'), id);
-      await this.audit.append(trx, actor.audit, {
-        action: 'cadre.update', objectType: 'cadre', objectId: id, objectLabel: after.name,
-        detail: { before: summary(before), after: summary(after) },
-      });
-      return after;
+      if (!(await cadresRepository(trx, this.kind).byId(scope, id))) throw notFound('CADRE_NOT_FOUND', '干部不存在或不在您的数据范围内');
+      await this.updateIn(trx, actor, id, patch);
+      return this.view(trx, scope, id);
     });
   }
 

@@ -1,4 +1,5 @@
-import { api, type Catalogue } from '@dangan/contracts';
+import { IMPORT_TYPES, api, type Catalogue } from '@dangan/contracts';
+import { invalid } from '../../platform/errors.js';
 import type { Router } from '../../platform/http/routing.js';
 import type { AuditLog } from '../audit/audit.log.js';
 import type { SettingsService } from '../settings/settings.service.js';
@@ -6,8 +7,45 @@ import type { CatalogueService } from './catalogue.service.js';
 import { fromIsoPrefix } from './dates.js';
 import { renderCataloguePdf } from './io/catalogue.pdf.js';
 import type { CataloguePrint } from './io/catalogue.print.js';
+import { parseImportCsv } from './io/catalogue.csv.js';
+import { buildImportTemplate, catalogueWorkbookStream, parseImportWorkbook } from './io/catalogue.xlsx.js';
+import type { ImportService } from './import.service.js';
 
-export function catalogueRoutes(router: Router, catalogue: CatalogueService, deps: { audit: AuditLog; settings: SettingsService }): void {
+export function catalogueRoutes(
+  router: Router,
+  catalogue: CatalogueService,
+  deps: { audit: AuditLog; settings: SettingsService; imports: ImportService },
+): void {
+  router.authed(api.catalogueIo.template, async ({ reply }) => {
+    const name = encodeURIComponent('干部档案目录导入模板.xlsx');
+    reply.header('content-disposition', `attachment; filename="catalogue-template.xlsx"; filename*=UTF-8''${name}`);
+    return reply.type(IMPORT_TYPES.xlsx).send(await buildImportTemplate());
+  });
+
+  router.authed(api.catalogueIo.import, async ({ session, query, request }) => {
+    const body = request.body;
+    if (!Buffer.isBuffer(body) || body.length === 0) {
+      throw invalid('IMPORT_EMPTY', '请选择要导入的 Excel（.xlsx）或 CSV 文件', { file: '未选择文件' });
+    }
+    // The content decides, not the name or the declared type: an xlsx file is a zip.
+    const isZip = body.subarray(0, 2).toString('latin1') === 'PK';
+    const parsed = isZip ? await parseImportWorkbook(body) : parseImportCsv(body, query.kind ?? 'materials');
+    return deps.imports.run(session.actor, parsed, query.dryRun);
+  });
+
+  router.authed(api.catalogueIo.export, async ({ session, query, reply }) => {
+    const organization = await deps.settings.get('system.organizationName');
+    const outputs = [];
+    for (const id of query.dossierIds) outputs.push((await catalogue.forOutput(session.actor, id)).catalogue);
+    await deps.audit.record(session.actor.audit, {
+      action: 'catalogue.export', objectType: 'dossier', objectId: query.dossierIds.length === 1 ? query.dossierIds[0] : undefined,
+      objectLabel: outputs.map((c) => c.dossier.dossierNo).slice(0, 20).join('、'), detail: { dossiers: outputs.length },
+    });
+    const name = encodeURIComponent(`干部档案目录-${outputs.length === 1 ? outputs[0]!.cadre.name : `${outputs.length}份`}.xlsx`);
+    reply.header('content-disposition', `attachment; filename="catalogue.xlsx"; filename*=UTF-8''${name}`);
+    return reply.type(IMPORT_TYPES.xlsx).send(catalogueWorkbookStream(outputs.map((c) => toPrint(c, organization))));
+  });
+
   router.authed(api.dossiers.catalogue, async ({ session, params }) => catalogue.view(session.actor, params.id));
   router.authed(api.materials.create, async ({ session, params, body }) => catalogue.add(session.actor, params.id, body));
   router.authed(api.materials.update, async ({ session, params, body }) => catalogue.update(session.actor, params.id, body));

@@ -64,7 +64,7 @@ export class CatalogueService {
         formed_on: parseDateField(input.formedOn, 'formedOn', '材料形成时间', this.clock.now()),
         copies: input.copies, pages: input.pages, remark: input.remark,
         importance: input.importance === undefined ? importanceFor(classCode, input.name) : input.importance,
-        manual_position: null, created_seq: await repo.nextCreatedSeq(dossierId), deleted_at: null, deleted_by: null,
+        manual_position: null, created_seq: await repo.nextCreatedSeq(dossierId), source_piece_no: null, deleted_at: null, deleted_by: null,
         delete_reason: null, created_at: now, updated_at: now,
       };
       await repo.insert(row);
@@ -182,7 +182,7 @@ export class CatalogueService {
   }
 
   /** Numbers computed by the domain rules; only rows whose number changed are written. */
-  private async renumber(trx: Executor, dossierId: string): Promise<void> {
+  async renumber(trx: Executor, dossierId: string): Promise<void> {
     const repo = catalogueRepository(trx, this.kind);
     const live = (await repo.materials(dossierId)).filter((m) => !m.deleted_at);
     const numbers = numberCatalogue(live.map(toDomain));

@@ -191,6 +191,8 @@ export interface MaterialTable {
   importance: number | null;
   manual_position: number | null;
   created_seq: number;
+  /** 份号 as an imported catalogue gave it: the import's key, which renumbering never changes. */
+  source_piece_no: number | null;
   deleted_at: string | null;
   deleted_by: string | null;
   delete_reason: string | null;

@@ -102,6 +102,7 @@ export class Router {
         ...(e.response ? { response: { 200: e.response } } : {}),
       },
       config: rateLimit ? { rateLimit } : {},
+      ...(e.consumes ? { bodyLimit: e.consumes.maxBytes } : {}),
       ...(guard ? { onRequest: guard } : {}),
       handler: async (request, reply) => {
         const result = await handler(request, reply);

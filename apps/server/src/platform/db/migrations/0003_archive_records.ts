@@ -71,6 +71,7 @@ export async function up(db: AnyDb): Promise<void> {
     .addColumn('importance', 'integer')
     .addColumn('manual_position', 'integer')
     .addColumn('created_seq', 'bigint', (c) => c.notNull())
+    .addColumn('source_piece_no', 'integer')
     .addColumn('deleted_at', 'text')
     .addColumn('deleted_by', 'text')
     .addColumn('delete_reason', 'text')
