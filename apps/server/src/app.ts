@@ -34,6 +34,8 @@ import { DossiersService } from './modules/cadres/dossiers.service.js';
 import { catalogueRoutes } from './modules/catalogue/catalogue.routes.js';
 import { CatalogueService } from './modules/catalogue/catalogue.service.js';
 import { ImportService } from './modules/catalogue/import.service.js';
+import { completenessRoutes } from './modules/completeness/completeness.routes.js';
+import { CompletenessService } from './modules/completeness/completeness.service.js';
 import { VERSION } from './version.js';
 
 export interface Core {
@@ -54,6 +56,7 @@ export interface Core {
   dossiers: DossiersService;
   catalogue: CatalogueService;
   imports: ImportService;
+  completeness: CompletenessService;
   close(): Promise<void>;
 }
 
@@ -80,8 +83,9 @@ export async function openCore(options: CoreOptions): Promise<Core> {
   const settings = new SettingsService(db, clock, audit);
   const access = new AccessService(db);
   const auth = new AuthService(db, kind, clock, settings, audit, keyring);
-  const cadres = new CadresService(db, kind, clock, audit, access, settings);
-  const catalogue = new CatalogueService(db, kind, clock, audit, access);
+  const completeness = new CompletenessService(db, kind, clock, audit, access);
+  const cadres = new CadresService(db, kind, clock, audit, access, settings, completeness);
+  const catalogue = new CatalogueService(db, kind, clock, audit, access, completeness);
   return {
     handle, clock, keyring, audit, settings, access, auth,
     sessions: new SessionsService(db, clock, settings, audit),
@@ -93,7 +97,8 @@ export async function openCore(options: CoreOptions): Promise<Core> {
     cadres,
     dossiers: new DossiersService(db, kind, clock, audit, access),
     catalogue,
-    imports: new ImportService(db, kind, clock, audit, access, cadres, catalogue),
+    imports: new ImportService(db, kind, clock, audit, access, cadres, catalogue, completeness),
+    completeness,
     close: () => handle.close(),
   };
 }
@@ -148,6 +153,7 @@ export async function buildApp(core: Core, options: AppOptions = {}): Promise<Fa
   auditRoutes(router, core.auditService, core.audit);
   cadresRoutes(router, core.cadres, core.dossiers);
   catalogueRoutes(router, core.catalogue, { audit: core.audit, settings: core.settings, imports: core.imports });
+  completenessRoutes(router, core.completeness);
 
   // The API description is for signed-in users like the rest of the API.
   app.get('/api/openapi.json', { schema: { hide: true } }, async (request) => {

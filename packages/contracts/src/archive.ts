@@ -186,6 +186,48 @@ export const ImportReport = z.object({
 });
 export type ImportReport = z.infer<typeof ImportReport>;
 
+export const CompletenessResult = z.object({
+  code: z.string(),
+  label: z.string(),
+  classCode: z.string(),
+  status: z.enum(['present', 'missing', 'unknown', 'not_applicable']),
+  missingItems: z.array(z.string()).optional(),
+  matched: z.array(z.number().int()),
+  reason: z.string(),
+  basis: z.string(),
+});
+export const MissingEntry = z.object({
+  id: Id,
+  ruleCode: z.string().nullable(),
+  item: z.string(),
+  state: z.enum(['pending', 'requested', 'filed']),
+  stateLabel: z.string(),
+  notedAt: Timestamp,
+  requestedAt: Timestamp.nullable(),
+  filedAt: Timestamp.nullable(),
+  remark: z.string(),
+});
+export const CompletenessReport = z.object({
+  dossierId: Id,
+  status: z.enum(['complete', 'incomplete']),
+  missingCount: z.number().int(),
+  evaluatedAt: Timestamp,
+  results: z.array(CompletenessResult),
+  register: z.array(MissingEntry),
+});
+export type CompletenessReport = z.infer<typeof CompletenessReport>;
+export const CompletenessRuleView = z.object({
+  code: z.string(),
+  label: z.string(),
+  classCode: z.string(),
+  enabled: z.boolean(),
+  synonyms: z.array(z.string()),
+  basis: z.string(),
+  definition: z.unknown(),
+  updatedAt: Timestamp,
+  updatedBy: z.string().nullable(),
+});
+
 export const IMPORT_TYPES = {
   xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
   csv: 'text/csv',
@@ -233,6 +275,34 @@ export const archiveApi = {
     print: endpoint({
       method: 'GET', path: '/api/dossiers/:id/catalogue.pdf', summary: '打印目录（PDF）', tag: '目录', access: 'dossier.read',
       params: DossierParams, produces: ['application/pdf'],
+    }),
+  },
+  completeness: {
+    report: endpoint({
+      method: 'GET', path: '/api/dossiers/:id/completeness', summary: '材料完整性报告', tag: '完整性', access: 'dossier.read',
+      params: DossierParams, response: CompletenessReport,
+    }),
+    note: endpoint({
+      method: 'POST', path: '/api/dossiers/:id/missing', summary: '登记欠缺材料', tag: '完整性', access: 'catalogue.edit',
+      params: DossierParams,
+      body: z.object({ item: text(100), ruleCode: z.string().max(60).nullable().default(null), remark: z.string().trim().max(200).default('') }),
+      response: z.array(MissingEntry),
+    }),
+    advance: endpoint({
+      method: 'PATCH', path: '/api/missing-materials/:id', summary: '更新欠缺材料状态（待收集→已催要→已归档）', tag: '完整性',
+      access: 'catalogue.edit', params: IdParams,
+      body: z.object({ state: z.enum(['requested', 'filed']), remark: z.string().trim().max(200).optional() }),
+      response: z.array(MissingEntry),
+    }),
+    rules: endpoint({
+      method: 'GET', path: '/api/completeness-rules', summary: '完整性规则', tag: '完整性', access: 'dossier.read',
+      response: z.array(CompletenessRuleView),
+    }),
+    updateRule: endpoint({
+      method: 'PATCH', path: '/api/completeness-rules/:code', summary: '修改完整性规则（名称、启用、同义名称）', tag: '完整性',
+      access: 'completeness.manage', params: z.object({ code: z.string().max(60) }),
+      body: z.object({ label: text(60).optional(), enabled: z.boolean().optional(), synonyms: z.array(z.string().trim().max(60)).max(50).optional() }),
+      response: CompletenessRuleView,
     }),
   },
   catalogueIo: {

@@ -40,6 +40,7 @@ export const PERMISSIONS = {
   'catalogue.edit': { label: '编辑目录', group: '档案业务' },
   'catalogue.import': { label: '导入目录', group: '档案业务' },
   'material.restore': { label: '恢复已删除材料', group: '档案业务' },
+  'completeness.manage': { label: '维护材料完整性规则', group: '档案业务' },
   'scan.ingest': { label: '扫描与图像处理', group: '数字化加工' },
   'scan.link': { label: '图像挂接', group: '数字化加工' },
   'qc.inspect': { label: '质量检查', group: '数字化加工' },

@@ -40,7 +40,7 @@ export const BUILT_IN_ROLES: readonly BuiltInRole[] = [
     description: '干部信息、档案与目录的日常管理',
     permissions: [
       'unit.read', 'cadre.read', 'cadre.edit', 'dossier.read', 'dossier.edit', 'catalogue.edit',
-      'catalogue.import', 'material.restore', 'scan.link', 'batch.manage', 'stats.read',
+      'catalogue.import', 'material.restore', 'completeness.manage', 'scan.link', 'batch.manage', 'stats.read',
     ],
     sensitive: false,
   },

@@ -13,6 +13,7 @@ import type { Actor } from '../access/actor.js';
 import type { AuditLog } from '../audit/audit.log.js';
 import { fromIsoPrefix, parseDateField } from '../catalogue/dates.js';
 import { assertDictionaryCode } from '../dictionary/dictionary.service.js';
+import type { CompletenessService } from '../completeness/completeness.service.js';
 import type { SettingsService } from '../settings/settings.service.js';
 import { unitsRepository } from '../units/units.repository.js';
 import { cadresRepository, type CadreFilter } from './cadres.repository.js';
@@ -70,6 +71,7 @@ export class CadresService {
     private readonly audit: AuditLog,
     private readonly access: AccessService,
     private readonly settings: SettingsService,
+    private readonly completeness: CompletenessService,
   ) {}
 
   async list(actor: Actor, filter: CadreFilter, page: number, pageSize: number) {
@@ -153,6 +155,8 @@ export class CadresService {
       () => idNumberTaken(fields.id_number ?? null),
     );
     const after = await this.view(trx, ALL_UNITS, id);
+    // The rules read the cadre's facts (party membership, work start, …): his dossier's result changes.
+    if (after.dossier) await this.completeness.refresh(trx, after.dossier.id);
     await this.audit.append(trx, actor.audit, {
       action: 'cadre.update', objectType: 'cadre', objectId: id, objectLabel: after.name,
       detail: { before: summary(before), after: summary(after) },
@@ -201,6 +205,7 @@ export class CadresService {
     await orConflict(cadresRepository(trx, this.kind).insertDossier(row), () =>
       conflict('DOSSIER_NO_TAKEN', `档案号「${input.dossierNo}」已被使用`, { 'dossier.dossierNo': '已被使用' }),
     );
+    await this.completeness.refresh(trx, row.id);
     await this.audit.append(trx, actor.audit, {
       action: 'dossier.create', objectType: 'dossier', objectId: row.id, objectLabel: `${row.dossier_no}（${cadre.name}）`,
       detail: { after: { dossierNo: row.dossier_no, custodian: custodian.name, location: row.location, secrecyLevel: row.secrecy_level } },

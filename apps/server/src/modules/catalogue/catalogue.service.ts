@@ -11,6 +11,7 @@ import { newId } from '../../platform/ids.js';
 import type { AccessService, Authorized, DataScope } from '../access/access.js';
 import type { Actor } from '../access/actor.js';
 import type { AuditLog } from '../audit/audit.log.js';
+import type { CompletenessService } from '../completeness/completeness.service.js';
 import { dossierSummary } from '../cadres/cadres.service.js';
 import { catalogueRepository } from './catalogue.repository.js';
 import { fromIsoPrefix, parseDateField } from './dates.js';
@@ -42,6 +43,7 @@ export class CatalogueService {
     private readonly clock: Clock,
     private readonly audit: AuditLog,
     private readonly access: AccessService,
+    private readonly completeness: CompletenessService,
   ) {}
 
   async view(actor: Actor, dossierId: string): Promise<Catalogue> {
@@ -176,6 +178,7 @@ export class CatalogueService {
       }
       const event = await apply(trx, dossier);
       await this.renumber(trx, dossierId);
+      await this.completeness.refresh(trx, dossierId);
       await this.audit.append(trx, actor.audit, { ...event, objectType: 'material' });
       return this.build(trx, (await this.dossierOrThrow(trx, scope, dossierId))!);
     });

@@ -12,6 +12,7 @@ import type { CadreInput, CadresService } from '../cadres/cadres.service.js';
 import { readSetting } from '../settings/settings.service.js';
 import { catalogueRepository } from './catalogue.repository.js';
 import type { CatalogueService } from './catalogue.service.js';
+import type { CompletenessService } from '../completeness/completeness.service.js';
 import { toIsoPrefix } from './dates.js';
 import { CADRE_COLUMNS, MATERIAL_COLUMNS, type ImportProblem, type ParsedImport, type RawCadreRow, type RawMaterialRow } from './io/catalogue.import.js';
 
@@ -77,6 +78,7 @@ export class ImportService {
     private readonly access: AccessService,
     private readonly cadres: CadresService,
     private readonly catalogue: CatalogueService,
+    private readonly completeness: CompletenessService,
   ) {}
 
   async run(actor: Actor, parsed: ParsedImport, dryRun: boolean): Promise<ImportReport> {
@@ -267,6 +269,8 @@ export class ImportService {
         }
         const touched = await this.applyMaterials(trx, materials, summary);
         for (const dossierId of touched) await this.catalogue.renumber(trx, dossierId);
+        const all = await trx.selectFrom('dossiers').select('id').where('dossier_no', 'in', [...new Set([...cadres.map((c) => c.row.dossierNo), ...materials.map((m) => m.dossierNo)])].slice(0, 10_000)).execute();
+        for (const d of all) await this.completeness.refresh(trx, d.id);
         await this.audit.append(trx, actor.audit, {
           action: 'catalogue.import', objectType: 'import', objectLabel: `${cadres.length} 名干部、${materials.length} 份材料`,
           detail: { summary, dossiers: touched.length, rehearsal: rehearse },
