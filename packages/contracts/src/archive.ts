@@ -209,6 +209,8 @@ export const MissingEntry = z.object({
 });
 export const CompletenessReport = z.object({
   dossierId: Id,
+  dossierNo: z.string(),
+  cadre: z.object({ id: Id, name: z.string() }),
   status: z.enum(['complete', 'incomplete']),
   missingCount: z.number().int(),
   evaluatedAt: Timestamp,

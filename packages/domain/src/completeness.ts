@@ -107,7 +107,7 @@ const HIGHER_EDUCATION: Condition = {
   label: '大学专科及以上学历',
 };
 const RESUME_SYNONYMS = ['干部履历表', '履历表', '履历书'];
-const PRACTICE = '干部人事档案审核实践（DOMAIN.md §3，可调整）';
+const PRACTICE = '干部人事档案审核工作惯例（可调整）';
 
 /** The seeded rules: only what DOMAIN.md §3 states and the facts can decide. */
 export const SEEDED_RULES: readonly CompletenessRule[] = [

@@ -1,7 +1,8 @@
 import {
-  AuditOutlined, BookOutlined, ClusterOutlined, DesktopOutlined, HomeOutlined, SafetyCertificateOutlined,
+  AuditOutlined, BookOutlined, ClusterOutlined, DesktopOutlined, FolderOpenOutlined, HomeOutlined, SafetyCertificateOutlined,
   SettingOutlined, TeamOutlined,
 } from '@ant-design/icons';
+import { FileDoneOutlined, ImportOutlined } from '@ant-design/icons';
 import type { Permission } from '@dangan/domain';
 import { lazy, type ComponentType, type LazyExoticComponent, type ReactNode } from 'react';
 
@@ -12,10 +13,36 @@ export interface PageDef {
   /** Any one of these opens the page; empty means every signed-in user. */
   any: Permission[];
   component: LazyExoticComponent<ComponentType>;
+  /** Reached through links from other pages, not listed in the menu. */
+  hidden?: boolean;
 }
 
 export const PAGES: PageDef[] = [
   { path: '/', label: '工作台', icon: <HomeOutlined />, any: [], component: lazy(() => import('../features/home/HomePage')) },
+  {
+    path: '/cadres', label: '干部档案', icon: <FolderOpenOutlined />, any: ['cadre.read'],
+    component: lazy(() => import('../features/cadres/CadresPage')),
+  },
+  {
+    path: '/cadres/:id', label: '干部详情', icon: null, any: ['cadre.read'], hidden: true,
+    component: lazy(() => import('../features/cadres/CadreDetailPage')),
+  },
+  {
+    path: '/dossiers/:id/catalogue', label: '档案目录', icon: null, any: ['dossier.read'], hidden: true,
+    component: lazy(() => import('../features/catalogue/CataloguePage')),
+  },
+  {
+    path: '/dossiers/:id/completeness', label: '材料完整性', icon: null, any: ['dossier.read'], hidden: true,
+    component: lazy(() => import('../features/completeness/CompletenessPage')),
+  },
+  {
+    path: '/catalogue-import', label: '目录导入', icon: <ImportOutlined />, any: ['catalogue.import'],
+    component: lazy(() => import('../features/import/ImportPage')),
+  },
+  {
+    path: '/completeness-rules', label: '完整性规则', icon: <FileDoneOutlined />, any: ['dossier.read'],
+    component: lazy(() => import('../features/completeness/RulesPage')),
+  },
   { path: '/units', label: '单位管理', icon: <ClusterOutlined />, any: ['unit.manage'], component: lazy(() => import('../features/units/UnitsPage')) },
   { path: '/users', label: '用户管理', icon: <TeamOutlined />, any: ['user.manage'], component: lazy(() => import('../features/users/UsersPage')) },
   {
@@ -35,5 +62,5 @@ export const PAGES: PageDef[] = [
 ];
 
 export function allowedPages(can: (...any: Permission[]) => boolean): PageDef[] {
-  return PAGES.filter((p) => p.any.length === 0 || can(...p.any));
+  return PAGES.filter((p) => !p.hidden && (p.any.length === 0 || can(...p.any)));
 }

@@ -27,9 +27,11 @@ export function catalogueRoutes(
     if (!Buffer.isBuffer(body) || body.length === 0) {
       throw invalid('IMPORT_EMPTY', '请选择要导入的 Excel（.xlsx）或 CSV 文件', { file: '未选择文件' });
     }
-    // The content decides, not the name or the declared type: an xlsx file is a zip.
+    // A file declared as a workbook is read as one, so a damaged .xlsx is reported as such; otherwise
+    // the content decides (an xlsx file is a zip), whatever the name.
+    const declaredXlsx = String(request.headers['content-type'] ?? '').startsWith(IMPORT_TYPES.xlsx);
     const isZip = body.subarray(0, 2).toString('latin1') === 'PK';
-    const parsed = isZip ? await parseImportWorkbook(body) : parseImportCsv(body, query.kind ?? 'materials');
+    const parsed = declaredXlsx || isZip ? await parseImportWorkbook(body) : parseImportCsv(body, query.kind ?? 'materials');
     return deps.imports.run(session.actor, parsed, query.dryRun);
   });
 

@@ -22,6 +22,8 @@ const NEXT: Record<MissingState, MissingState[]> = { pending: ['requested', 'fil
 
 export interface CompletenessReport {
   dossierId: string;
+  dossierNo: string;
+  cadre: { id: string; name: string };
   status: 'complete' | 'incomplete';
   missingCount: number;
   evaluatedAt: string;
@@ -71,7 +73,7 @@ export class CompletenessService {
 
   /** Evaluates and stores the result on the dossier; callers run it inside their change's transaction. */
   async refresh(trx: Executor, dossierId: string): Promise<CompletenessReport> {
-    const dossier = await trx.selectFrom('dossiers').select(['id', 'cadre_id']).where('id', '=', dossierId).executeTakeFirstOrThrow();
+    const dossier = await trx.selectFrom('dossiers').select(['id', 'cadre_id', 'dossier_no']).where('id', '=', dossierId).executeTakeFirstOrThrow();
     const cadre = await trx.selectFrom('cadres').selectAll().where('id', '=', dossier.cadre_id).executeTakeFirstOrThrow();
     const rules = await trx.selectFrom('completeness_rules').selectAll().where('enabled', '=', 1).orderBy('sort_order').execute();
     const materials = (await catalogueRepository(trx, this.kind).materials(dossierId)).filter((m) => !m.deleted_at);
@@ -85,7 +87,7 @@ export class CompletenessService {
     const missingCount = results.filter((r) => r.status === 'missing').reduce((n, r) => n + Math.max(1, r.missingItems?.length ?? 0), 0);
     const status = missingCount > 0 ? 'incomplete' : 'complete';
     await trx.updateTable('dossiers').set({ completeness_status: status, missing_count: missingCount }).where('id', '=', dossierId).execute();
-    return { dossierId, status, missingCount, evaluatedAt: this.clock.now().toISOString(), results, register: await this.register(trx, dossierId) };
+    return { dossierId, dossierNo: dossier.dossier_no, cadre: { id: cadre.id, name: cadre.name }, status, missingCount, evaluatedAt: this.clock.now().toISOString(), results, register: await this.register(trx, dossierId) };
   }
 
   async note(actor: Actor, dossierId: string, input: { item: string; ruleCode: string | null; remark: string }): Promise<MissingEntry[]> {
@@ -153,6 +155,9 @@ export class CompletenessService {
         updated_by: actor.username,
       }).where('code', '=', code).execute();
       const after = (await trx.selectFrom('completeness_rules').selectAll().where('code', '=', code).executeTakeFirstOrThrow());
+      // Every stored result was computed under the old rule: they read as not evaluated until each
+      // dossier is next viewed or changed, rather than stay wrong.
+      await trx.updateTable('dossiers').set({ completeness_status: null, missing_count: null }).execute();
       await this.audit.append(trx, actor.audit, {
         action: 'completeness.rule_update', objectType: 'completeness_rule', objectId: code, objectLabel: after.label,
         detail: { before: ruleView(before), after: ruleView(after) },

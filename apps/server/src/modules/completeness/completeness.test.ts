@@ -93,6 +93,9 @@ describe('completeness', () => {
     const appraisal = rules.find((r) => r.code === 'annual_appraisal')!;
     const res = await clerk.patch('/api/completeness-rules/annual_appraisal', { body: { synonyms: [...appraisal.synonyms, '公务员考评表'] } });
     expect(res.statusCode, res.body).toBe(200);
+    // Results computed under the old rule no longer count as known.
+    const stale = json<{ items: { name: string }[] }>(await clerk.get('/api/cadres', { query: { completeness: 'unknown' } }));
+    expect(stale.items.map((i) => i.name)).toContain('陈明');
     const after = rule(await report(id), 'annual_appraisal');
     expect(after.missingItems!.length).toBeLessThan(before.missingItems!.length);
     expect(after.missingItems).not.toContain('2016 年度考核登记表');

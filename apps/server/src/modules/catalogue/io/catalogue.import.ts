@@ -99,7 +99,7 @@ export const CADRE_COLUMNS: ColumnSpec<CadreKey>[] = [
   { key: 'politicalStatus', title: '政治面貌', required: false, kind: 'text', width: 10, help: '如 中共党员、群众', examples: ['中共党员', '群众'] },
   { key: 'partyJoinDate', title: '入党时间', required: false, kind: 'date', width: 12, help: DATE_HELP, examples: ['1998.07.01', ''] },
   { key: 'workStartDate', title: '参加工作时间', required: false, kind: 'date', width: 13, help: DATE_HELP, examples: ['1996.08', '2003.07'] },
-  { key: 'education', title: '学历', required: false, kind: 'text', width: 10, help: '最高学历，如 大学本科、研究生', examples: ['研究生', '大学本科'] },
+  { key: 'education', title: '学历', required: false, kind: 'text', width: 10, help: '最高学历，按学历代码表（GB/T 4658）填写，如 大学本科毕业、硕士研究生毕业', examples: ['硕士研究生毕业', '大学本科毕业'] },
   { key: 'position', title: '现工作单位及职务', required: false, kind: 'text', aliases: ['工作单位及职务', '现任职务'], width: 30, help: '如 某市发展和改革委员会副主任', examples: ['某某市发展和改革委员会副主任', '某某市财政局预算科科长'] },
   { key: 'unitCode', title: '管理单位代码', required: true, kind: 'code', width: 14, help: '干部所属管理单位在本系统中的代码（见“单位管理”）', examples: ['A01', 'A01'] },
   { key: 'personnelStatus', title: '人员状态', required: false, kind: 'text', width: 10, help: '如 在职、退休、调出、去世；不填视为在职', examples: ['在职', '在职'] },

@@ -83,7 +83,7 @@ describe('import template', () => {
       politicalStatus: '中共党员',
       partyJoinDate: '1998.07.01',
       workStartDate: '1996.08',
-      education: '研究生',
+      education: '硕士研究生毕业',
       position: '某某市发展和改革委员会副主任',
       unitCode: 'A01',
       personnelStatus: '在职',
