@@ -121,3 +121,43 @@ export async function shot(page: Page, name: string): Promise<void> {
   mkdirSync(SHOTS, { recursive: true });
   await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
 }
+
+/** An HTTP client for the setup a journey does not show: keeps the cookie and the CSRF token. */
+export class ApiSession {
+  private cookie = '';
+  private csrf = '';
+  totpSecret = '';
+
+  constructor(private readonly base: string) {}
+
+  async call<T = Record<string, unknown>>(method: string, path: string, body?: unknown): Promise<{ status: number; json: T }> {
+    const res = await fetch(`${this.base}${path}`, {
+      method,
+      headers: {
+        ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+        ...(this.cookie ? { cookie: this.cookie } : {}),
+        ...(this.csrf && method !== 'GET' ? { 'x-csrf-token': this.csrf } : {}),
+      },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const set = res.headers.get('set-cookie');
+    if (set) this.cookie = set.split(';')[0]!;
+    const json = (await res.json().catch(() => ({}))) as T & { csrfToken?: string };
+    if (json && typeof json === 'object' && 'csrfToken' in json && json.csrfToken) this.csrf = json.csrfToken;
+    return { status: res.status, json };
+  }
+
+  /** First login of a bootstrap officer: password change and TOTP enrolment, as the UI would do. */
+  async firstLogin(username: string, initial: string, next: string): Promise<void> {
+    const { TOTP, Secret } = await import('otpauth');
+    let r = await this.call<{ stage: string }>('POST', '/api/auth/login', { username, password: initial });
+    if (r.json.stage === 'change_password') r = await this.call('POST', '/api/auth/password', { currentPassword: initial, newPassword: next });
+    if (r.json.stage === 'enrol_totp') {
+      const e = await this.call<{ secret: string }>('POST', '/api/auth/totp/enrolment');
+      this.totpSecret = e.json.secret;
+      const code = new TOTP({ secret: Secret.fromBase32(this.totpSecret) }).generate();
+      r = await this.call('POST', '/api/auth/totp/enrolment/confirm', { code });
+    }
+    if (r.json.stage !== 'active') throw new Error(`${username} did not reach an active session: ${JSON.stringify(r.json)}`);
+  }
+}

@@ -85,8 +85,7 @@ export class CatalogueService {
       if (before.deleted_at) throw conflict('MATERIAL_DELETED', '该材料已删除，请先恢复');
       const classCode = patch.classCode === undefined ? before.class_code : this.classCode(patch.classCode);
       const name = patch.name ?? before.name;
-      const after: MaterialTable = {
-        ...before,
+      const draft = {
         class_code: classCode,
         name,
         formed_on: patch.formedOn === undefined ? before.formed_on : parseDateField(patch.formedOn, 'formedOn', '材料形成时间', this.clock.now()),
@@ -99,10 +98,12 @@ export class CatalogueService {
             : classCode !== before.class_code || name !== before.name
               ? importanceFor(classCode as ClassCode, name) ?? before.importance
               : before.importance,
-        // A material moved to another class starts without a manual position there.
-        manual_position: classCode === before.class_code ? before.manual_position : null,
         updated_at: this.clock.now().toISOString(),
       };
+      const moved = draft.class_code !== before.class_code || draft.formed_on !== before.formed_on || draft.importance !== before.importance;
+      // The clerk's order only ever broke ties: once the class, date or rank changes, the tie it broke
+      // is gone, and so is the position.
+      const after: MaterialTable = { ...before, ...draft, manual_position: moved ? null : before.manual_position };
       await repo.update(materialId, after);
       return {
         action: 'material.update', objectId: materialId, objectLabel: after.name,
