@@ -1,11 +1,11 @@
-import { PlusOutlined } from '@ant-design/icons';
+import { FileExcelOutlined, PlusOutlined } from '@ant-design/icons';
 import { api, type QueryOf, type ResponseOf } from '@dangan/contracts';
 import { DOSSIER_STATES, DOSSIER_STATE_LABELS } from '@dangan/domain';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { Button, Card, Flex, Input, Select, Space, Table, Typography, type TableColumnsType, type TableProps } from 'antd';
 import { useState } from 'react';
 import { Link, useNavigate, useSearchParams } from 'react-router-dom';
-import { call } from '../../api/client';
+import { call, urlOf } from '../../api/client';
 import { useSession } from '../../session/SessionProvider';
 import { EmptyState, PageHeader, UnitTreeSelect } from '../../shared/components';
 import { dictionaryLabel, useDictionary } from '../../shared/queries';
@@ -190,11 +190,22 @@ export default function CadresPage() {
         title="干部档案"
         description="登记干部与档案，按姓名、拼音首字母、身份号码或档案号查找，进入档案目录著录材料。"
         extra={
-          can('cadre.edit') && (
-            <Button type="primary" icon={<PlusOutlined />} onClick={() => setDialog({ mode: 'create' })}>
-              登记干部
-            </Button>
-          )
+          <Space>
+            {(data?.items.some((i) => i.dossierId) ?? false) && (
+              <Button
+                icon={<FileExcelOutlined />}
+                href={urlOf(api.catalogueIo.export, { query: { dossierIds: (data?.items ?? []).flatMap((i) => (i.dossierId ? [i.dossierId] : [])).join(',') } })}
+                data-testid="export-page-catalogues"
+              >
+                导出本页目录
+              </Button>
+            )}
+            {can('cadre.edit') && (
+              <Button type="primary" icon={<PlusOutlined />} onClick={() => setDialog({ mode: 'create' })}>
+                登记干部
+              </Button>
+            )}
+          </Space>
         }
       />
       <Card>

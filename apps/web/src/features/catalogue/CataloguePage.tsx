@@ -1,4 +1,4 @@
-import { ArrowLeftOutlined, FileDoneOutlined, PlusOutlined, PrinterOutlined, UserOutlined } from '@ant-design/icons';
+import { ArrowLeftOutlined, FileDoneOutlined, FileExcelOutlined, PlusOutlined, PrinterOutlined, UserOutlined } from '@ant-design/icons';
 import { api, type BodyOf, type Catalogue, type Material } from '@dangan/contracts';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Alert, App, Button, Card, Descriptions, Flex, Form, Result, Skeleton, Space, Switch, Typography } from 'antd';
@@ -237,6 +237,9 @@ export default function CataloguePage() {
             </Button>
             <Button icon={<PrinterOutlined />} href={urlOf(api.dossiers.print, { params: { id } })} target="_blank" rel="noopener" data-testid="print-catalogue">
               打印目录
+            </Button>
+            <Button icon={<FileExcelOutlined />} href={urlOf(api.catalogueIo.export, { query: { dossierIds: id } })} data-testid="export-catalogue">
+              导出 Excel
             </Button>
             {editable && (
               <Button type="primary" icon={<PlusOutlined />} onClick={() => openEntry()} data-testid="open-entry">
