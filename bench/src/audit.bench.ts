@@ -1,36 +1,6 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import pg from 'pg';
+import { withDatabase } from './databases.js';
 import { openCore } from '../../apps/server/src/app.js';
 import { hashPassword, verifyPassword } from '../../apps/server/src/modules/auth/password-hasher.js';
-
-const PG_ADMIN = process.env.DANGAN_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-
-async function withDatabase<T>(kind: 'sqlite' | 'postgres', fn: (url: string, dataDir: string) => Promise<T>): Promise<T> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'dangan-bench-'));
-  if (kind === 'sqlite') {
-    try {
-      return await fn(join(dataDir, 'bench.sqlite'), dataDir);
-    } finally {
-      rmSync(dataDir, { recursive: true, force: true });
-    }
-  }
-  const name = `dangan_bench_${Date.now()}`;
-  const admin = new pg.Client({ connectionString: PG_ADMIN });
-  await admin.connect();
-  await admin.query(`create database ${name}`);
-  const url = new URL(PG_ADMIN);
-  url.pathname = `/${name}`;
-  try {
-    return await fn(url.toString(), dataDir);
-  } finally {
-    await new Promise((r) => setTimeout(r, 200));
-    await admin.query(`drop database if exists ${name} with (force)`);
-    await admin.end();
-    rmSync(dataDir, { recursive: true, force: true });
-  }
-}
 
 const ctx = { userId: null, username: 'bench', roles: 'secadmin', clientIp: '127.0.0.1' };
 

@@ -1,45 +1,16 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { sql } from 'kysely';
-import pg from 'pg';
+import { withDatabase } from './databases.js';
 import { pinyinInitials } from '@dangan/domain';
 import { openCore, type Core } from '../../apps/server/src/app.js';
 import type { Actor } from '../../apps/server/src/modules/access/actor.js';
 import type { CadreTable, DossierTable } from '../../apps/server/src/platform/db/schema.js';
 
-const PG_ADMIN = process.env.DANGAN_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const SURNAMES = '王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤';
 const GIVEN = '伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉萍红建国文斌志海东晓燕宇飞鹏辉云峰波宁琳雪梅兰凤春晨浩然佳欣怡子涵';
 
 function rng(seed: number) {
   let s = seed;
   return () => ((s = (s * 1103515245 + 12345) % 2147483648) / 2147483648);
-}
-
-async function withDatabase<T>(kind: 'sqlite' | 'postgres', fn: (url: string, dataDir: string) => Promise<T>): Promise<T> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'dangan-bench-'));
-  if (kind === 'sqlite') {
-    try {
-      return await fn(join(dataDir, 'bench.sqlite'), dataDir);
-    } finally {
-      rmSync(dataDir, { recursive: true, force: true });
-    }
-  }
-  const name = `dangan_bench_${Date.now()}`;
-  const admin = new pg.Client({ connectionString: PG_ADMIN });
-  await admin.connect();
-  await admin.query(`create database ${name}`);
-  const url = new URL(PG_ADMIN);
-  url.pathname = `/${name}`;
-  try {
-    return await fn(url.toString(), dataDir);
-  } finally {
-    await new Promise((r) => setTimeout(r, 200));
-    await admin.query(`drop database if exists ${name} with (force)`);
-    await admin.end();
-    rmSync(dataDir, { recursive: true, force: true });
-  }
 }
 
 /** 100k cadres with dossiers over 50 units, then 50 materials each (5M) generated inside the database. */
