@@ -102,11 +102,12 @@ export const CadreListItem = z.object({
   materialCount: z.number().int(),
   pageCount: z.number().int(),
   missingCount: z.number().int().nullable(),
+  updatedAt: Timestamp,
 });
 
 export const CadreQuery = PageQuery.extend({
   q: z.string().trim().max(40).optional().describe('姓名、拼音首字母、身份号码或档案号'),
-  unitId: Id.optional(),
+  unitId: Id.optional().describe('管理单位（含下级单位）'),
   state: z.string().max(32).optional(),
   completeness: z.enum(['complete', 'incomplete', 'unknown']).optional(),
   sort: z.enum(['name', 'dossierNo', 'birthDate', 'updatedAt']).default('name'),

@@ -6,7 +6,8 @@ import type { Authorized, DataScope } from '../access/access.js';
 
 export interface CadreFilter {
   q?: string;
-  unitId?: string;
+  /** The unit and every unit below it, as the unit filter means it. */
+  unitIds?: string[];
   state?: string;
   completeness?: 'complete' | 'incomplete' | 'unknown';
   sort: 'name' | 'dossierNo' | 'birthDate' | 'updatedAt';
@@ -75,7 +76,7 @@ export function cadresRepository(db: Executor, _kind: DatabaseKind) {
   return {
     async page(scope: Authorized<DataScope>, f: CadreFilter, offset: number, limit: number) {
       let q = scoped(scope);
-      if (f.unitId) q = q.where('cadres.managing_unit_id', '=', f.unitId);
+      if (f.unitIds) q = q.where('cadres.managing_unit_id', 'in', f.unitIds);
       if (f.state) q = q.where('dossiers.state', '=', f.state);
       if (f.completeness === 'unknown') q = q.where('dossiers.completeness_status', 'is', null);
       else if (f.completeness) q = q.where('dossiers.completeness_status', '=', f.completeness);
@@ -87,7 +88,7 @@ export function cadresRepository(db: Executor, _kind: DatabaseKind) {
           .select([
             'cadres.id', 'cadres.name', 'cadres.gender', 'cadres.birth_date', 'cadres.id_number', 'cadres.position',
             'units.name as unit_name', 'dossiers.id as dossier_id', 'dossiers.dossier_no', 'dossiers.state',
-            'dossiers.material_count', 'dossiers.page_count', 'dossiers.missing_count',
+            'dossiers.material_count', 'dossiers.page_count', 'dossiers.missing_count', 'cadres.updated_at',
           ])
           .orderBy(column, f.order)
           .orderBy('cadres.id')

@@ -1,6 +1,6 @@
 import type { Cadre, DossierSummary } from '@dangan/contracts';
 import {
-  DOSSIER_STATE_LABELS, calendarDateAt, checkIdNumber, compareBirthDate, pinyinInitials, type DossierState,
+  DOSSIER_STATE_LABELS, calendarDateAt, checkIdNumber, compareBirthDate, descendantsOf, pinyinInitials, type DossierState,
 } from '@dangan/domain';
 import type { Clock } from '../../platform/clock.js';
 import type { DatabaseKind, Db, Executor } from '../../platform/db/connect.js';
@@ -74,8 +74,14 @@ export class CadresService {
     private readonly completeness: CompletenessService,
   ) {}
 
-  async list(actor: Actor, filter: CadreFilter, page: number, pageSize: number) {
+  async list(actor: Actor, query: Omit<CadreFilter, 'unitIds'> & { unitId?: string }, page: number, pageSize: number) {
     const scope = await this.access.scope(actor, 'cadre.read');
+    const { unitId, ...rest } = query;
+    const filter: CadreFilter = { ...rest };
+    if (unitId) {
+      const units = (await unitsRepository(this.db).all()).map((u) => ({ id: u.id, parentId: u.parent_id }));
+      filter.unitIds = [...descendantsOf(units, [unitId])];
+    }
     const { rows, total } = await cadresRepository(this.db, this.kind).page(scope, filter, (page - 1) * pageSize, pageSize);
     return {
       total,
@@ -94,6 +100,7 @@ export class CadresService {
         materialCount: r.material_count ?? 0,
         pageCount: r.page_count ?? 0,
         missingCount: r.missing_count,
+        updatedAt: r.updated_at,
       })),
     };
   }

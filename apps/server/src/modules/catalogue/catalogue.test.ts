@@ -81,6 +81,13 @@ describe('cadres and dossiers', () => {
     expect(await find(clerk, 'ww')).toEqual(['王伟']);
     expect(await find(clerk, '11010519700512012x')).toEqual(['王伟']);
     expect(await find(clerk, 'A0002')).toEqual(['李娜']);
+    const inBranch = await clerk.post('/api/cadres', { body: { name: '分处干部', managingUnitId: branch } });
+    expect(inBranch.statusCode, inBranch.body).toBe(200);
+    const byUnit = async (unitId: string) =>
+      json<{ items: { name: string; updatedAt: string }[] }>(await clerk.get('/api/cadres', { query: { unitId, pageSize: 100 } })).items;
+    expect((await byUnit(root)).map((i) => i.name)).toEqual(expect.arrayContaining(['王伟', '分处干部']));
+    expect((await byUnit(branch)).map((i) => i.name)).toEqual(['分处干部']);
+    expect((await byUnit(branch))[0]!.updatedAt).toMatch(/^\d{4}-/);
     const outsider = new Agent(t);
     await outsider.signIn('outsider', 'Filing-Passw0rd');
     expect(await find(outsider, '王伟')).toEqual([]);
