@@ -268,9 +268,12 @@ export class ImportService {
           }
         }
         const touched = await this.applyMaterials(trx, materials, summary);
-        for (const dossierId of touched) await this.catalogue.renumber(trx, dossierId);
-        const all = await trx.selectFrom('dossiers').select('id').where('dossier_no', 'in', [...new Set([...cadres.map((c) => c.row.dossierNo), ...materials.map((m) => m.dossierNo)])].slice(0, 10_000)).execute();
-        for (const d of all) await this.completeness.refresh(trx, d.id);
+        // Created and updated cadres have had their dossier's completeness refreshed by the cadre
+        // service; here only dossiers whose materials changed, and nothing for an unchanged re-import.
+        for (const dossierId of touched) {
+          await this.catalogue.renumber(trx, dossierId);
+          await this.completeness.refresh(trx, dossierId);
+        }
         await this.audit.append(trx, actor.audit, {
           action: 'catalogue.import', objectType: 'import', objectLabel: `${cadres.length} 名干部、${materials.length} 份材料`,
           detail: { summary, dossiers: touched.length, rehearsal: rehearse },
