@@ -5,7 +5,7 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const built = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
-const sources = ['../src', '../../../packages/domain/src', '../../../packages/contracts/src'].map((p) => fileURLToPath(new URL(p, import.meta.url)));
+const sources = ['../src', '../../../packages/domain/src', '../../../packages/contracts/src', '../../../packages/imaging/src'].map((p) => fileURLToPath(new URL(p, import.meta.url)));
 
 function newest(dir) {
   let latest = 0;
