@@ -3,6 +3,7 @@ import { ALL_PERMISSIONS, type Permission } from '@dangan/domain';
 import { Id, IdParams, Ok, PageQuery, Timestamp, page, text } from './common.js';
 import { endpoint } from './endpoint.js';
 import { archiveApi } from './archive.js';
+import { scanApi } from './scan.js';
 
 const PermissionCode = z.enum(ALL_PERMISSIONS as [Permission, ...Permission[]]);
 const ScopeKind = z.enum(['own_unit', 'unit_and_below', 'named_units', 'all']);
@@ -418,6 +419,8 @@ export const api = {
   },
 
   ...archiveApi,
+
+  ...scanApi,
 
   settings: {
     list: endpoint({

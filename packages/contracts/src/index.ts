@@ -8,3 +8,4 @@ export * from './endpoint.js';
 export * from './settings.js';
 export * from './api.js';
 export * from './archive.js';
+export * from './scan.js';

@@ -94,6 +94,79 @@ export const SETTINGS = {
       }, '不是有效的正则表达式'),
     default: '[0-9A-Za-z\\u4e00-\\u9fa5-]{1,40}',
   }),
+  'storage.cipher': def({
+    label: '存储加密算法',
+    description: '新写入的图像文件所用的加密算法：SM4（国密，带 HMAC-SM3 完整性校验）或 AES-256-GCM；已有文件保留其原算法',
+    category: 'security',
+    schema: z.enum(['sm4', 'aes-256-gcm']),
+    default: 'sm4',
+  }),
+  'scan.minDpi': def({
+    label: '最低分辨率（dpi）',
+    description: '低于此分辨率的扫描页被标记（干部档案通常为 300 dpi）',
+    category: 'system',
+    schema: int(100, 1200),
+    default: 300,
+  }),
+  'scan.maxFileMB': def({
+    label: '单个扫描文件上限（MB）',
+    description: '超过此大小的文件被拒收',
+    category: 'system',
+    schema: int(1, 1024),
+    default: 200,
+  }),
+  'scan.pixelLimit': def({
+    label: '单页像素上限（百万像素）',
+    description: '超过此像素数的页面被拒收，防止解压炸弹（A4 600 dpi 彩色约 35 百万像素）',
+    category: 'system',
+    schema: int(10, 1000),
+    default: 120,
+  }),
+  'scan.namingTemplates': def({
+    label: '图像命名规则',
+    description: '按文件名自动挂接所用的模板，依次尝试；可用 <档案号> <类号> <份号> <页号> <ext>；不含 <页号> 时文件的各页依次为第 1、2……页',
+    category: 'system',
+    schema: z
+      .array(
+        z
+          .string()
+          .trim()
+          .min(1)
+          .max(200)
+          .refine((t) => t.includes('<份号>') && t.includes('<类号>'), '模板须包含 <类号> 和 <份号>'),
+      )
+      .min(1)
+      .max(10),
+    default: ['<档案号>/<类号>/<份号>/<页号>.<ext>', '<档案号>_<类号>-<份号>_<页号>.<ext>', '<档案号>_<类号>-<份号>.<ext>'],
+  }),
+  'scan.sane.device': def({
+    label: '扫描仪设备（SANE）',
+    description: 'scanimage 使用的设备名，如 fujitsu:fi-7160:12345；留空则使用第一台扫描仪',
+    category: 'system',
+    schema: z.string().trim().max(200),
+    default: '',
+  }),
+  'scan.sane.resolution': def({
+    label: '扫描分辨率（dpi）',
+    description: '通过 SANE 扫描时的分辨率',
+    category: 'system',
+    schema: int(75, 1200),
+    default: 300,
+  }),
+  'scan.sane.mode': def({
+    label: '扫描色彩模式',
+    description: '通过 SANE 扫描时的色彩模式：彩色、灰度或黑白',
+    category: 'system',
+    schema: z.enum(['Color', 'Gray', 'Lineart']),
+    default: 'Color',
+  }),
+  'scan.sane.source': def({
+    label: '扫描进纸方式',
+    description: 'SANE 的 --source 值，如 ADF、ADF Duplex；留空则用设备默认（批量扫描时用进纸器）',
+    category: 'system',
+    schema: z.string().trim().max(60),
+    default: '',
+  }),
   'system.organizationName': def({
     label: '单位名称',
     description: '显示在页面标题与打印件上的本单位名称',
