@@ -1,0 +1,14 @@
+export { BlobStore, blobKey, parseBlobKey, HASH_ALGORITHMS, DEFAULT_MAX_BYTES } from './blob-store.js';
+export type { BlobStoreOptions, PutResult, VerifyResult } from './blob-store.js';
+export { createBlobDriver, createBlobStore, storageConfigFromEnv } from './config.js';
+export type { StorageConfig, StorageDriverConfig } from './config.js';
+export { DiskBlobDriver } from './disk-driver.js';
+export type { DiskDriverOptions } from './disk-driver.js';
+export type { BlobDriver } from './driver.js';
+export { validateKey, validatePrefix } from './driver.js';
+export { StorageError, isStorageError } from './errors.js';
+export type { CorruptReason, StorageErrorCode } from './errors.js';
+export { FORMAT_VERSION, MAGIC, openBlob, readHeader, sealBlob } from './format.js';
+export type { BlobCipher, BlobHeader } from './format.js';
+export { S3BlobDriver } from './s3-driver.js';
+export type { S3DriverOptions } from './s3-driver.js';
