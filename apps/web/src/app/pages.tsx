@@ -36,6 +36,10 @@ export const PAGES: PageDef[] = [
     component: lazy(() => import('../features/completeness/CompletenessPage')),
   },
   {
+    path: '/dossiers/:id/scan', label: '扫描与挂接', icon: null, any: ['scan.ingest', 'scan.link'], hidden: true,
+    component: lazy(() => import('../features/scan/ScanPage')),
+  },
+  {
     path: '/catalogue-import', label: '目录导入', icon: <ImportOutlined />, any: ['catalogue.import'],
     component: lazy(() => import('../features/import/ImportPage')),
   },

@@ -1,4 +1,4 @@
-import { ArrowLeftOutlined, FileDoneOutlined, FileExcelOutlined, PlusOutlined, PrinterOutlined, UserOutlined } from '@ant-design/icons';
+import { ArrowLeftOutlined, FileDoneOutlined, FileExcelOutlined, PlusOutlined, PrinterOutlined, ScanOutlined, UserOutlined } from '@ant-design/icons';
 import { api, type BodyOf, type Catalogue, type Material } from '@dangan/contracts';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Alert, App, Button, Card, Descriptions, Flex, Form, Result, Skeleton, Space, Switch, Typography } from 'antd';
@@ -235,6 +235,11 @@ export default function CataloguePage() {
             <Button icon={<FileDoneOutlined />} onClick={() => navigate(`/dossiers/${id}/completeness`)} data-testid="open-completeness">
               材料完整性
             </Button>
+            {can('scan.ingest', 'scan.link') && (
+              <Button icon={<ScanOutlined />} onClick={() => navigate(`/dossiers/${id}/scan`)} data-testid="open-scan">
+                扫描与挂接
+              </Button>
+            )}
             <Button icon={<PrinterOutlined />} href={urlOf(api.dossiers.print, { params: { id } })} target="_blank" rel="noopener" data-testid="print-catalogue">
               打印目录
             </Button>
