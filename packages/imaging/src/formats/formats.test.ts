@@ -72,6 +72,27 @@ function craftedPng(width: number, height: number): Buffer {
   ]);
 }
 
+/** A 1-bit greyscale PNG (sharp only writes 1-bit PNGs as palettes), from 0/255 grey pixels. */
+function oneBitPng(grey: Buffer, width: number, height: number): Buffer {
+  const ihdr = Buffer.alloc(13);
+  ihdr.writeUInt32BE(width, 0);
+  ihdr.writeUInt32BE(height, 4);
+  ihdr.set([1, 0, 0, 0, 0], 8);
+  const rowBytes = (width + 7) >> 3;
+  const raw = Buffer.alloc((rowBytes + 1) * height);
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      if (grey[y * width + x]! >= 128) raw[y * (rowBytes + 1) + 1 + (x >> 3)]! |= 0x80 >> (x & 7);
+    }
+  }
+  return Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    pngChunk('IHDR', ihdr),
+    pngChunk('IDAT', deflateSync(raw)),
+    pngChunk('IEND', Buffer.alloc(0)),
+  ]);
+}
+
 async function makePdf(build: (doc: PDFKit.PDFDocument) => void): Promise<Buffer> {
   const doc = new PDFDocument({ autoFirstPage: false });
   const chunks: Buffer[] = [];
@@ -272,6 +293,19 @@ describe('PDF', () => {
     expect(error.message).toContain('第 3 页');
     expect(error.message).toContain('没有扫描图像');
     await expectError(inspectFile(pdf, limits), 'PDF_PAGE_NO_IMAGE');
+  });
+
+  it('expands a 1-bit (bitonal) scan in a PDF to 0/255 grey', async () => {
+    const bitonal = await rawRgb(pages[0]!).threshold(128).toColourspace('b-w').raw().toBuffer();
+    const onebit = oneBitPng(bitonal, W, H);
+    expect((await sharp(onebit).metadata()).bitsPerSample).toBe(1);
+    const doc = await makePdf((d) => {
+      d.addPage({ size: [(W * 72) / 400, (H * 72) / 400], margin: 0 });
+      d.image(onebit, 0, 0, { width: (W * 72) / 400, height: (H * 72) / 400 });
+    });
+    const img = await decodePage(doc, 0, limits);
+    expect([img.width, img.height, img.channels, img.dpi]).toEqual([W, H, 1, 400]);
+    expect(img.pixels.equals(bitonal)).toBe(true);
   });
 
   it('turns an image placed rotated upright', async () => {
