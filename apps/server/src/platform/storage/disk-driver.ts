@@ -114,7 +114,8 @@ export class DiskBlobDriver implements BlobDriver {
     try {
       return await readFile(path);
     } catch (e) {
-      if (errno(e) === 'ENOENT') return null;
+      // A key that names a directory (a prefix of other keys) is no object, as on S3.
+      if (errno(e) === 'ENOENT' || errno(e) === 'ENOTDIR' || errno(e) === 'EISDIR') return null;
       throw unavailable(key, e);
     }
   }

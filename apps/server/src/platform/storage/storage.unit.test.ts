@@ -12,8 +12,8 @@ import { BlobStore, blobKey, parseBlobKey } from './blob-store.js';
 import { createBlobStore, storageConfigFromEnv } from './config.js';
 import { DiskBlobDriver } from './disk-driver.js';
 import type { BlobDriver } from './driver.js';
-import { StorageError } from './errors.js';
-import { MAGIC, readHeader, type BlobCipher } from './format.js';
+import { StorageError, type CorruptReason } from './errors.js';
+import { MAGIC, readHeader, sealBlob, type BlobCipher } from './format.js';
 import { S3BlobDriver } from './s3-driver.js';
 
 // The SDK warns once per process that its 2027 releases will need Node 22; not news for a test run.
@@ -179,31 +179,33 @@ describe.each([diskHarness, s3Harness()])('blob storage on $name', (harness) => 
       const key = blobKey(hash, 'sm3');
       const original = (await driver.get(key))!;
       const h = readHeader(original);
-      const positions: Record<string, number> = {
-        magic: 0,
-        version: 4,
-        'cipher id': 5,
-        'hash id': 6,
-        flags: 7,
-        'key id': 9,
-        digest: 20,
-        length: 55,
-        'wrapped key length': 57,
-        'wrapped key': 70,
-        'iv length': h.headerLength - h.iv.length - 1,
-        iv: h.headerLength - 2,
-        'first ciphertext byte': h.headerLength,
-        ciphertext: h.headerLength + 1500,
-        'last ciphertext byte': h.headerLength + bytes.length - 1,
-        'first tag byte': h.headerLength + bytes.length,
-        'last tag byte': original.length - 1,
-      };
-      for (const [where, at] of Object.entries(positions)) {
+      // Where each byte is, and which check must catch it.
+      const positions: [string, number, CorruptReason][] = [
+        ['magic', 0, 'format'],
+        ['version', 4, 'format'],
+        ['cipher id', 5, 'format'],
+        ['hash id', 6, 'format'],
+        ['flags', 7, 'format'],
+        ['key id', 9, 'other-master-key'],
+        ['digest', 20, 'hash-mismatch'],
+        ['length', 55, 'format'],
+        ['wrapped key length', 57, 'format'],
+        ['wrapped key', 70, 'tag'],
+        ['iv length', h.headerLength - h.iv.length - 1, 'format'],
+        ['iv', h.headerLength - 2, 'tag'],
+        ['first ciphertext byte', h.headerLength, 'tag'],
+        ['ciphertext', h.headerLength + 1500, 'tag'],
+        ['last ciphertext byte', h.headerLength + bytes.length - 1, 'tag'],
+        ['first tag byte', h.headerLength + bytes.length, 'tag'],
+        ['last tag byte', original.length - 1, 'tag'],
+      ];
+      for (const [where, at, reason] of positions) {
         const tampered = Buffer.from(original);
         tampered[at] = tampered[at]! ^ 0x01;
         await driver.put(key, tampered);
         const error = await rejectsWith(store.get(hash, 'sm3'), 'BLOB_CORRUPT');
         expect(error.message, where).toBe('存储文件完整性校验失败，已拒绝读取');
+        expect(error.reason, where).toBe(reason);
         expect(await store.verify(hash, 'sm3'), where).toBe('corrupt');
       }
       for (const damaged of [original.subarray(0, original.length - 1), Buffer.concat([original, Buffer.from([0])]), Buffer.alloc(0)]) {
@@ -234,6 +236,17 @@ describe.each([diskHarness, s3Harness()])('blob storage on $name', (harness) => 
       const sha = await store.put(Buffer.from('object A'), { hashAlgorithm: 'sha256' });
       await driver.put(blobKey(sha.hash, 'sha256'), (await driver.get(blobKey(a.hash, 'sm3')))!);
       expect(await store.verify(sha.hash, 'sha256')).toBe('corrupt');
+    });
+
+    it('checks the digest of the decrypted bytes even when the tag holds', async () => {
+      // An object sealed with valid keys but for the wrong content (a bug, or someone holding the master key).
+      const store = storeWith({ cipher });
+      const claimed = digestHex('sm3', 'what the name promises');
+      await driver.put(blobKey(claimed, 'sm3'), sealBlob(keyring, cipher, 'sm3', claimed, Buffer.from('something else')));
+      expect((await rejectsWith(store.get(claimed, 'sm3'), 'BLOB_CORRUPT')).reason).toBe('content-hash');
+      expect(await store.verify(claimed, 'sm3')).toBe('corrupt');
+      expect(await store.put(Buffer.from('what the name promises'), { hashAlgorithm: 'sm3' })).toMatchObject({ repaired: true });
+      expect((await store.get(claimed, 'sm3')).toString()).toBe('what the name promises');
     });
 
     it('cannot be read with another master key', async () => {
@@ -387,6 +400,12 @@ describe.each([diskHarness, s3Harness()])('blob storage on $name', (harness) => 
       expect((await collect(driver.list(prefix))).sort()).toEqual(expected);
     }
     expect(await collect(driver.list('sha1/'))).toEqual([]);
+    // A prefix of keys is not itself an object, on disk (a directory) as on S3.
+    const dirKey = `sm3/${first.slice(0, 2)}`;
+    expect(await driver.get(dirKey)).toBeNull();
+    expect(await driver.has(dirKey)).toBe(false);
+    expect(await driver.stat(dirKey)).toBeNull();
+    expect(await driver.get(`${blobKey(first, 'sm3')}/below`)).toBeNull();
     // Keys that are not objects of the store are not reported by the store.
     await driver.put('sm3/zz/other', Buffer.from('x'));
     expect(await collect(store.list('sm3'))).toHaveLength(6);
