@@ -44,7 +44,7 @@ export const PageThumb = memo(function PageThumb({ page, caption, menu, onMenu, 
             onOpen();
           }
         }}
-        title="双击或按回车查看与修正"
+        title="单击或按回车查看与修正"
       >
         {page.status === 'processed' ? (
           <img src={imageUrl(page, 'thumb')} alt={caption} draggable={false} loading="lazy" />
@@ -62,17 +62,18 @@ export const PageThumb = memo(function PageThumb({ page, caption, menu, onMenu, 
           {caption}
         </span>
         {menu && onMenu && (
+          // The menu opens in a portal, but its events bubble through here: they must not start a drag or open the page.
+          <span onPointerDown={(e) => e.stopPropagation()} onKeyDown={(e) => e.stopPropagation()} onClick={(e) => e.stopPropagation()}>
           <Dropdown menu={{ items: menu, onClick: ({ key, domEvent }) => (domEvent.stopPropagation(), onMenu(key)) }} trigger={['click']}>
             <Button
               type="text"
               size="small"
               icon={<MoreOutlined />}
               aria-label="页面操作"
-              onPointerDown={(e) => e.stopPropagation()}
-              onKeyDown={(e) => e.stopPropagation()}
               className="scan-thumb-more"
             />
           </Dropdown>
+          </span>
         )}
       </div>
       {(failed || flags.length > 0) && (

@@ -1,7 +1,7 @@
 import { ArrowLeftOutlined, OrderedListOutlined, ReloadOutlined } from '@ant-design/icons';
 import { api } from '@dangan/contracts';
 import { useQuery } from '@tanstack/react-query';
-import { Button, Result, Skeleton, Space, Statistic, Card, Flex, Typography } from 'antd';
+import { Button, Card, Flex, Result, Skeleton, Statistic, Typography } from 'antd';
 import { useState } from 'react';
 import { useLocation, useNavigate, useParams } from 'react-router-dom';
 import { call, isApiError } from '../../api/client';
@@ -80,11 +80,11 @@ export default function ScanPage() {
         <Flex gap={40} wrap>
           <Statistic title="页面总数" value={total} />
           <Statistic title="已挂接" value={linked} />
-          <Statistic title="未挂接" value={data.unlinkedPageIds.length} valueStyle={data.unlinkedPageIds.length ? { color: '#d46b08' } : undefined} />
+          <Statistic title="未挂接" value={data.unlinkedPageIds.length} styles={{ content: data.unlinkedPageIds.length ? { color: '#d46b08' } : undefined }} />
           <Statistic title="处理中" value={working} />
-          <Statistic title="处理失败" value={failed} valueStyle={failed ? { color: '#cf1322' } : undefined} />
-          <Statistic title="需核对的页" value={flagged} valueStyle={flagged ? { color: '#d46b08' } : undefined} />
-          <Statistic title="页数不符的材料" value={mismatched} valueStyle={mismatched ? { color: '#d46b08' } : undefined} />
+          <Statistic title="处理失败" value={failed} styles={{ content: failed ? { color: '#cf1322' } : undefined }} />
+          <Statistic title="需核对的页" value={flagged} styles={{ content: flagged ? { color: '#d46b08' } : undefined }} />
+          <Statistic title="页数不符的材料" value={mismatched} styles={{ content: mismatched ? { color: '#d46b08' } : undefined }} />
         </Flex>
       </Card>
       {canIngest && <UploadPanel dossierId={id} dossierNo={data.dossierNo} />}
@@ -95,7 +95,6 @@ export default function ScanPage() {
       ) : (
         <LinkBoard data={data} dossierId={id} canLink={canLink} onOpen={setOpenId} onMove={setMovingId} />
       )}
-      <Space />
       <PageEditor
         pageId={openId}
         data={data}

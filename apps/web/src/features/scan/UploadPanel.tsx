@@ -263,9 +263,10 @@ export function UploadPanel({ dossierId, dossierNo, disabled }: { dossierId: str
       ) : (
         <Flex vertical gap={8} onDragOver={(e) => e.preventDefault()} onDrop={onDrop}>
           <Flex align="center" gap={16} wrap>
-            <div style={{ flex: 1, minWidth: 320 }}>
+            <div style={{ flex: 1, minWidth: 320 }} data-testid="batch-percent" data-percent={percent}>
               <Progress
                 percent={percent}
+                format={(p) => `${p}%`}
                 status={settled ? (counts.rejected + counts.failed + (b?.pages.failed ?? 0) > 0 ? 'normal' : 'success') : 'active'}
                 data-testid="batch-progress"
                 aria-label="批次进度"
