@@ -1,0 +1,207 @@
+/**
+ * Orientation (0 vs 90) and skew from a downscaled page (≈100 dpi): the ink pixels are projected onto the
+ * vertical axis of the candidate rotation, and the angle whose projection profile has the greatest energy
+ * (sum of squared bin counts) wins — text lines then fall into few, full bins. A coarse search over
+ * ±12° around 0° and 90° on 2×2-pooled points, then a fine search (0.05° steps, parabolic
+ * interpolation of the peak) on all of them.
+ */
+import { histMedian, histogram, otsu } from './raster.js';
+
+export interface PaperAnalysis {
+  /** Ink threshold (gray < threshold is ink). */
+  threshold: number;
+  paperLevel: number;
+  /** 1 = dark scanner background connected to the image edge. */
+  border: Uint8Array;
+  borderPixels: number;
+}
+
+/** Finds the dark scanner border (dark pixels connected to the image edge) and the ink threshold. */
+export function analysePaper(gray: Uint8Array, width: number, height: number): PaperAnalysis {
+  const h0 = histogram(gray);
+  const p0 = histMedian(h0, otsu(h0), 255);
+  const t0 = Math.min(otsu(h0), p0 - 45);
+  const border = new Uint8Array(width * height);
+  const stack = new Int32Array(width * height);
+  let sp = 0;
+  const push = (i: number): void => {
+    if (border[i] === 0 && gray[i]! < t0) {
+      border[i] = 1;
+      stack[sp++] = i;
+    }
+  };
+  for (let x = 0; x < width; x++) {
+    push(x);
+    push((height - 1) * width + x);
+  }
+  for (let y = 0; y < height; y++) {
+    push(y * width);
+    push(y * width + width - 1);
+  }
+  let borderPixels = 0;
+  while (sp > 0) {
+    const i = stack[--sp]!;
+    borderPixels++;
+    const x = i % width;
+    const y = (i - x) / width;
+    if (x > 0) push(i - 1);
+    if (x < width - 1) push(i + 1);
+    if (y > 0) push(i - width);
+    if (y < height - 1) push(i + width);
+  }
+  const h = histogram(gray, border);
+  const t1 = otsu(h);
+  const paperLevel = Math.max(histMedian(h, t1, 255), 0);
+  const threshold = Math.max(1, Math.min(t1, paperLevel - 45));
+  return { threshold, paperLevel, border, borderPixels };
+}
+
+export interface SkewResult {
+  /** 0 or 90: the quarter turn (clockwise) that makes the text lines horizontal, up to 180°. */
+  base: 0 | 90;
+  skewDeg: number;
+  score: number;
+  scoreOther: number;
+  points: number;
+}
+
+/** Ink pixels as (x, y, weight) triples; pooled over `pool`×`pool` cells (weight = ink pixels in the cell). */
+function inkPoints(gray: Uint8Array, width: number, height: number, pa: PaperAnalysis, pool: number): Float64Array {
+  const cw = Math.ceil(width / pool);
+  const chh = Math.ceil(height / pool);
+  const cells = new Uint16Array(cw * chh);
+  let n = 0;
+  for (let y = 0; y < height; y++) {
+    const row = ((y / pool) | 0) * cw;
+    for (let x = 0; x < width; x++) {
+      const i = y * width + x;
+      if (gray[i]! < pa.threshold && pa.border[i] === 0) {
+        const c = row + ((x / pool) | 0);
+        if (cells[c] === 0) n++;
+        cells[c]!++;
+      }
+    }
+  }
+  const pts = new Float64Array(n * 3);
+  let k = 0;
+  for (let cy = 0; cy < chh; cy++) {
+    for (let cx = 0; cx < cw; cx++) {
+      const v = cells[cy * cw + cx]!;
+      if (v === 0) continue;
+      pts[k++] = (cx + 0.5) * pool;
+      pts[k++] = (cy + 0.5) * pool;
+      pts[k++] = v;
+    }
+  }
+  return pts;
+}
+
+/**
+ * Share of empty bins between the first and last non-empty bin of the projection profile. Text lines
+ * leave wide empty gaps between them; the columns of a monospace CJK grid leave only narrow, often
+ * bridged ones — so this, not the energy, tells 0° from 90° (the energy of a CJK grid is high both ways).
+ */
+function emptyShare(pts: Float64Array, angleDeg: number, bins: Float64Array, offset: number, binSize: number): number {
+  profileEnergy(pts, angleDeg, bins, offset, binSize);
+  let first = -1;
+  let last = -1;
+  let sum = 0;
+  let nz = 0;
+  for (let i = 0; i < bins.length; i++) {
+    if (bins[i]! > 0) {
+      if (first < 0) first = i;
+      last = i;
+      sum += bins[i]!;
+      nz++;
+    }
+  }
+  if (nz === 0) return 0;
+  const low = (0.03 * sum) / nz;
+  let empty = 0;
+  for (let i = first; i <= last; i++) if (bins[i]! <= low) empty++;
+  return empty / (last - first + 1);
+}
+
+function profileEnergy(pts: Float64Array, angleDeg: number, bins: Float64Array, offset: number, binSize: number): number {
+  const a = (angleDeg * Math.PI) / 180;
+  const sin = Math.sin(a) / binSize;
+  const cos = Math.cos(a) / binSize;
+  bins.fill(0);
+  for (let k = 0; k < pts.length; k += 3) {
+    const yr = pts[k]! * sin + pts[k + 1]! * cos + offset;
+    const b = Math.floor(yr);
+    const f = yr - b;
+    const w = pts[k + 2]!;
+    bins[b]! += w * (1 - f);
+    bins[b + 1]! += w * f;
+  }
+  let e = 0;
+  for (let i = 0; i < bins.length; i++) e += bins[i]! * bins[i]!;
+  return e;
+}
+
+/**
+ * `base`/`skew` restrict the search (manual overrides): when `base` is given only that family is searched;
+ * when `skew` is given it is returned as is.
+ */
+export function findSkew(
+  gray: Uint8Array,
+  width: number,
+  height: number,
+  pa: PaperAnalysis,
+  fixed: { base?: 0 | 90; skew?: number } = {},
+): SkewResult {
+  const pts = inkPoints(gray, width, height, pa, 1);
+  // The coarse search runs on 2×2-pooled points (≈50 dpi) with 2-px bins.
+  const coarse = inkPoints(gray, width, height, pa, 2);
+  const offset = width + height + 2;
+  const bins = new Float64Array(2 * offset + 4);
+  const npts = pts.length / 3;
+  if (npts < 20) return { base: fixed.base ?? 0, skewDeg: fixed.skew ?? 0, score: 0, scoreOther: 0, points: npts };
+  const families: Array<0 | 90> = fixed.base !== undefined ? [fixed.base] : [0, 90];
+  let best = { base: 0 as 0 | 90, angle: 0, score: -1 };
+  let scoreOther = 0;
+  const bests: Array<{ base: 0 | 90; angle: number; score: number }> = [];
+  for (const base of families) {
+    let fb: { angle: number; score: number } = { angle: base, score: -1 };
+    if (fixed.skew !== undefined) {
+      fb = { angle: base + fixed.skew, score: profileEnergy(coarse, base + fixed.skew, bins, offset / 2, 2) };
+    } else {
+      for (let s = -12; s <= 12.0001; s += 0.25) {
+        const score = profileEnergy(coarse, base + s, bins, offset / 2, 2);
+        if (score > fb.score) fb = { angle: base + s, score };
+      }
+    }
+    bests.push({ base, angle: fb.angle, score: emptyShare(coarse, fb.angle, bins, offset / 2, 2) });
+  }
+  best = bests[0]!;
+  if (bests.length === 2) {
+    if (bests[1]!.score > best.score) best = bests[1]!;
+    scoreOther = best === bests[0] ? bests[1]!.score : bests[0]!.score;
+  }
+  if (fixed.skew !== undefined) {
+    return { base: best.base, skewDeg: fixed.skew, score: best.score, scoreOther, points: npts };
+  }
+  // Fine search around the coarse peak, all points.
+  const step = 0.05;
+  const angles: number[] = [];
+  const scores: number[] = [];
+  for (let d = -0.35; d <= 0.35001; d += step) {
+    angles.push(best.angle + d);
+    scores.push(profileEnergy(pts, best.angle + d, bins, offset, 1));
+  }
+  let bi = 0;
+  for (let i = 1; i < scores.length; i++) if (scores[i]! > scores[bi]!) bi = i;
+  let angle = angles[bi]!;
+  if (bi > 0 && bi < scores.length - 1) {
+    const y0 = scores[bi - 1]!;
+    const y1 = scores[bi]!;
+    const y2 = scores[bi + 1]!;
+    const den = y0 - 2 * y1 + y2;
+    if (den < 0) angle += (step * 0.5 * (y0 - y2)) / den;
+  }
+  let skew = Math.round((angle - best.base) * 100) / 100;
+  // A straight page stays untouched: estimates this close to zero are noise.
+  if (Math.abs(skew) < 0.04) skew = 0;
+  return { base: best.base, skewDeg: skew, score: best.score, scoreOther, points: npts };
+}

@@ -1,0 +1,90 @@
+/**
+ * A worker-thread pool (piscina) running the page pipeline, one page per thread, both cores by default.
+ *
+ * Worker file: by default `worker.ts` next to this module, started with `--import tsx` (vitest, tsx).
+ * A bundle points it at its own worker entry with `setDefaultWorkerFile()` or the `workerFile` option
+ * (e.g. `apps/server/dist/imaging-worker.js`, built from `packages/imaging/src/worker.ts`).
+ */
+import { availableParallelism } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { Piscina } from 'piscina';
+import type { ProcessOptions, ProcessedPage, RawImage } from './types.js';
+import type { WorkerMemory, WorkerTask } from './worker.js';
+
+let defaultWorkerFile: string | URL = new URL('./worker.ts', import.meta.url);
+
+/** Sets the worker file used by pools created afterwards without a `workerFile` option. */
+export function setDefaultWorkerFile(file: string | URL): void {
+  defaultWorkerFile = file;
+}
+
+export interface ImagingPoolOptions {
+  threads?: number;
+  workerFile?: string | URL;
+}
+
+export type PoolInput = { bytes: Buffer; page: number } | RawImage;
+
+export class ImagingPool {
+  private readonly piscina: Piscina;
+  private readonly memory = new Map<number, WorkerMemory>();
+
+  constructor(opts: ImagingPoolOptions = {}) {
+    const file = opts.workerFile ?? defaultWorkerFile;
+    const filename = typeof file === 'string' ? file : file.protocol === 'file:' ? fileURLToPath(file) : file.href;
+    const threads = Math.max(1, opts.threads ?? Math.min(2, availableParallelism()));
+    this.piscina = new Piscina({
+      filename,
+      minThreads: threads,
+      maxThreads: threads,
+      // Pages queue here rather than in the threads: one page in a thread at a time.
+      concurrentTasksPerWorker: 1,
+      idleTimeout: 60_000,
+      execArgv: filename.endsWith('.ts') ? ['--import', 'tsx'] : [],
+    });
+  }
+
+  /**
+   * Runs the pipeline in a worker. A RawImage's pixel buffer is transferred, not copied: the caller's
+   * buffer is detached afterwards (when it is a view into a larger ArrayBuffer it is copied once first).
+   * File bytes are copied (the caller usually keeps the original).
+   */
+  process(input: PoolInput, options: ProcessOptions): Promise<ProcessedPage> {
+    return this.run('process', input, options) as Promise<ProcessedPage>;
+  }
+
+  /** Decode + the same three encodes, no analysis: the floor the bench compares against. */
+  encodeOnly(input: PoolInput, options: ProcessOptions): Promise<Pick<ProcessedPage, 'master' | 'web' | 'thumb'>> {
+    return this.run('bare', input, options) as Promise<Pick<ProcessedPage, 'master' | 'web' | 'thumb'>>;
+  }
+
+  /** Peak memory as last reported by each worker thread. */
+  workerMemory(): WorkerMemory[] {
+    return [...this.memory.values()];
+  }
+
+  async destroy(): Promise<void> {
+    await this.piscina.destroy();
+  }
+
+  private async run(kind: WorkerTask['kind'], input: PoolInput, options: ProcessOptions): Promise<unknown> {
+    const transferList: ArrayBuffer[] = [];
+    let task: WorkerTask;
+    if ('bytes' in input) {
+      task = { kind, bytes: input.bytes, page: input.page, options };
+    } else {
+      let px: Uint8Array = input.pixels;
+      if (px.byteOffset !== 0 || px.byteLength !== px.buffer.byteLength || !(px.buffer instanceof ArrayBuffer)) px = new Uint8Array(px);
+      transferList.push(px.buffer as ArrayBuffer);
+      task = { kind, image: { width: input.width, height: input.height, channels: input.channels, dpi: input.dpi, pixels: px }, options };
+    }
+    const { page, memory } = (await this.piscina.run(task, { transferList })) as { page: Record<string, unknown>; memory: WorkerMemory };
+    this.memory.set(memory.threadId, memory);
+    // Structured clone turns Buffers into Uint8Arrays; wrap them back without copying.
+    for (const key of ['master', 'web', 'thumb']) {
+      const v = page[key] as Uint8Array | undefined;
+      if (v && !Buffer.isBuffer(v)) page[key] = Buffer.from(v.buffer, v.byteOffset, v.byteLength);
+    }
+    return page;
+  }
+}

@@ -1,0 +1,369 @@
+/**
+ * The page pipeline: orient → deskew → crop → despeckle → measure → encode. Deterministic: the same
+ * original and the same manual operations give the same analysis (timings aside) and the same pixels,
+ * so derivatives can always be rebuilt from the original plus the recorded operations.
+ *
+ * Geometry: the detected (or manual) rotation and skew are one clockwise rotation of the original by
+ * `rotation + skewDeg` about its centre, onto a canvas just large enough to hold it (the "upright,
+ * deskewed frame" in which crop boxes are given). Analysis runs on a ≈100-dpi copy; the full image is
+ * resampled once (bilinear, in JS, only inside the crop box).
+ */
+import sharp from 'sharp';
+import { analysePaper, findSkew } from './deskew.js';
+import { despeckle, punctuationVotes, speckleParams } from './despeckle.js';
+import { blurScore, colourContent, dHash, edgeContent } from './measure.js';
+import { type Box, findComponents, rotateCrop, rotatedSize, toGray } from './raster.js';
+import type { PageAnalysis, ProcessOptions, ProcessedPage, RawImage } from './types.js';
+
+/** blurScore below this is `blurry` (calibrated on synthetic pages: sharp ≈ 70–100, 0.25-mm blur < 40). */
+export const BLURRY_BELOW = 45;
+/** Margin kept outside the paper edge when cropping a scanner border. */
+export const CROP_MARGIN_MM = 2.5;
+const KEEP_INSET_MM = 0.5;
+
+type Step = PageAnalysis['steps'][number];
+
+export async function processPage(image: RawImage, options: ProcessOptions): Promise<ProcessedPage> {
+  const started = performance.now();
+  const steps: Step[] = [];
+  const ops = options.ops ?? {};
+  const dpi = image.dpi && image.dpi > 0 ? image.dpi : (options.assumedDpi ?? 300);
+  const mm = dpi / 25.4;
+  const { width: W, height: H } = image;
+  if (!(W > 0 && H > 0) || image.pixels.length < W * H * image.channels) throw new Error('RawImage: pixel buffer too small');
+  let src = new Uint8Array(image.pixels.buffer, image.pixels.byteOffset, W * H * image.channels);
+  let ch: 1 | 3 = image.channels === 1 ? 1 : 3;
+  if (image.channels === 4) {
+    const rgb = new Uint8Array(W * H * 3);
+    for (let i = 0, j = 0; j < rgb.length; i += 4, j += 3) {
+      rgb[j] = src[i]!;
+      rgb[j + 1] = src[i + 1]!;
+      rgb[j + 2] = src[i + 2]!;
+    }
+    src = rgb;
+    ch = 3;
+  }
+
+  // ---- orient + deskew (on a ≈100-dpi copy) ----
+  let t = performance.now();
+  const f = Math.min(1, 100 / dpi);
+  const wA = Math.max(1, Math.round(W * f));
+  const hA = Math.max(1, Math.round(H * f));
+  const small = new Uint8Array(
+    await img(src, W, H, ch)
+      .resize(wA, hA, { fit: 'fill', kernel: 'linear' })
+      .raw()
+      .toBuffer(),
+  );
+  const grayA = toGray(small, wA, hA, ch);
+  const pa = analysePaper(grayA, wA, hA);
+  const colour = ch === 3 ? colourContent(small, wA, hA, pa.border, pa.threshold, dpi * (wA / W)) : null;
+  const colorMode: 'color' | 'gray' = colour?.hasColor ? 'color' : 'gray';
+  const fixedBase = ops.rotation !== undefined ? ((ops.rotation % 180) as 0 | 90) : undefined;
+  const sk = findSkew(grayA, wA, hA, pa, { base: fixedBase, skew: ops.skewDeg });
+  const orientMs = performance.now() - t;
+  const skewDeg = sk.skewDeg;
+  const angle = sk.base + skewDeg;
+  const [W2, H2] = rotatedSize(W, H, angle);
+
+  // ---- crop box in the rotated frame (before any 180° turn) ----
+  t = performance.now();
+  const hasBorder = pa.borderPixels > 0.005 * wA * hA;
+  let crop: Box;
+  let keep: Box | null = null;
+  let paper: Box;
+  const manualCrop = ops.cropBox !== undefined;
+  if (manualCrop) {
+    crop = [0, 0, W2, H2];
+    paper = crop;
+  } else if (hasBorder) {
+    paper = paperBox(pa.border, wA, hA, W, H, angle, W2, H2);
+    const m = Math.round(CROP_MARGIN_MM * mm);
+    const l = Math.max(0, paper[0] - m);
+    const tp = Math.max(0, paper[1] - m);
+    const r = Math.min(W2, paper[0] + paper[2] + m);
+    const b = Math.min(H2, paper[1] + paper[3] + m);
+    crop = [l, tp, r - l, b - tp];
+    const e = Math.round(KEEP_INSET_MM * mm);
+    keep = [paper[0] + e, paper[1] + e, Math.max(1, paper[2] - 2 * e), Math.max(1, paper[3] - 2 * e)];
+  } else {
+    const bw = sk.base === 90 ? H : W;
+    const bh = sk.base === 90 ? W : H;
+    crop = [Math.max(0, Math.round((W2 - bw) / 2)), Math.max(0, Math.round((H2 - bh) / 2)), Math.min(bw, W2), Math.min(bh, H2)];
+    paper = crop;
+  }
+  const fillGray = pa.paperLevel;
+  const fillColor = colour ? colour.paper : [fillGray, fillGray, fillGray];
+  let color: Uint8Array | null = null;
+  let gray: Uint8Array;
+  if (colorMode === 'color') {
+    color = rotateCrop(src, W, H, 3, angle, crop, fillColor, keep);
+    gray = toGray(color, crop[2], crop[3], 3);
+  } else {
+    const g = ch === 3 ? toGray(src, W, H, 3) : src;
+    gray = rotateCrop(g, W, H, 1, angle, crop, [fillGray], keep);
+  }
+  let cw = crop[2];
+  let chh = crop[3];
+  // Paper box relative to the crop.
+  let paperIn: Box = keep
+    ? [keep[0] - crop[0], keep[1] - crop[1], keep[2], keep[3]]
+    : [paper[0] - crop[0], paper[1] - crop[1], paper[2], paper[3]];
+  paperIn = clipBox(paperIn, cw, chh);
+  const cropMs = performance.now() - t;
+
+  // ---- components, orientation 180 ----
+  t = performance.now();
+  const threshold = pa.threshold;
+  let comps = findComponents(gray, cw, chh, threshold);
+  let flip: boolean;
+  let votes = { bottom: 0, top: 0, lines: 0 };
+  let dsp = despeckle(comps, gray, color, threshold, dpi, ops.despeckle !== false && !manualCrop);
+  if (ops.rotation !== undefined) {
+    flip = ops.rotation >= 180;
+  } else {
+    votes = punctuationVotes(comps, dsp.removed, dpi);
+    flip = votes.top >= 3 && votes.top > 2 * votes.bottom;
+  }
+  let despeckleMs = performance.now() - t;
+  const rotation = ((sk.base + (flip ? 180 : 0)) % 360) as 0 | 90 | 180 | 270;
+  let cropR: Box = flip ? [W2 - crop[0] - cw, H2 - crop[1] - chh, cw, chh] : crop;
+  if (flip) {
+    gray.reverse();
+    if (color) reverseRgb(color);
+    paperIn = [cw - paperIn[0] - paperIn[2], chh - paperIn[1] - paperIn[3], paperIn[2], paperIn[3]];
+  }
+  if (manualCrop) {
+    // The box is given in the upright frame; cut it out, then despeckle the cut.
+    t = performance.now();
+    const box = ops.cropBox ? clipBox(ops.cropBox.map((v) => Math.round(v)) as Box, cw, chh) : ([0, 0, cw, chh] as Box);
+    gray = cut(gray, cw, 1, box);
+    if (color) color = cut(color, cw, 3, box);
+    cropR = box;
+    cw = box[2];
+    chh = box[3];
+    paperIn = [0, 0, cw, chh];
+    comps = findComponents(gray, cw, chh, threshold);
+    dsp = despeckle(comps, gray, color, threshold, dpi, ops.despeckle !== false);
+    despeckleMs += performance.now() - t;
+  } else if (flip) {
+    // Components are only needed for the measures below; recompute them in the turned frame.
+    comps = findComponents(gray, cw, chh, threshold);
+    dsp = { ...dsp, removed: new Uint8Array(comps.count) };
+    // Removed specks are already painted over, so nothing of them is left to find.
+  }
+  steps.push({
+    name: 'orient',
+    params: { manual: ops.rotation ?? null },
+    result: { rotation, projectionScore: sk.score, otherAxisScore: sk.scoreOther, punctuationBottom: votes.bottom, punctuationTop: votes.top, lines: votes.lines },
+    ms: round(orientMs / 2),
+  });
+  steps.push({
+    name: 'deskew',
+    params: { manual: ops.skewDeg ?? null, analysisDpi: round(dpi * f) },
+    result: { skewDeg, inkPoints: sk.points },
+    ms: round(orientMs / 2),
+  });
+  steps.push({
+    name: 'crop',
+    params: { manual: ops.cropBox === undefined ? undefined : ops.cropBox, marginMm: CROP_MARGIN_MM },
+    result: { cropBox: cropR, scannerBorder: hasBorder, fill: fillColor },
+    ms: round(cropMs),
+  });
+  steps.push({
+    name: 'despeckle',
+    params: { enabled: ops.despeckle !== false, ...dsp.params },
+    result: { removed: dsp.removedCount, removedPixels: dsp.removedPixels, threshold },
+    ms: round(despeckleMs),
+  });
+
+  // ---- measures ----
+  t = performance.now();
+  const sp = speckleParams(dpi);
+  let ink = 0;
+  let sigInk = 0;
+  for (let c = 0; c < comps.count; c++) {
+    if (dsp.removed[c]) continue;
+    ink += comps.area[c]!;
+    if (comps.area[c]! > sp.smallArea) sigInk += comps.area[c]!;
+  }
+  const blank = sigInk < 2.5 * mm * mm;
+  const edges = edgeContent(comps, dsp.removed, paperIn, dpi);
+  const f150 = Math.min(1, 150 / dpi);
+  const w150 = Math.max(1, Math.round(cw * f150));
+  const h150 = Math.max(1, Math.round(chh * f150));
+  // A ≈150-dpi copy: the clarity measure and the hash use it, and so do the web and thumb derivatives
+  // when it is at least as large as they are.
+  const outCh = color ? 3 : 1;
+  const out = color ?? gray;
+  const c150 = f150 < 1 ? new Uint8Array(await img(out, cw, chh, outCh).resize(w150, h150, { fit: 'fill' }).raw().toBuffer()) : out;
+  const g150 = outCh === 3 ? toGray(c150, w150, h150, 3) : c150;
+  const blur = blurScore(g150, w150, h150, threshold);
+  const tiny = new Uint8Array(
+    await img(g150, w150, h150, 1).resize(9, 8, { fit: 'fill' }).raw().toBuffer(),
+  );
+  const perceptualHash = dHash(tiny);
+  const blurry = !blank && blur.score < BLURRY_BELOW;
+  const inkRatio = ink / (cw * chh);
+  steps.push({
+    name: 'measure',
+    params: { blurryBelow: BLURRY_BELOW, minDpi: options.minDpi },
+    result: { sigInkPixels: sigInk, blurEdges: blur.edges, contrast: blur.contrast, colorPixels: colour?.colorPixels ?? 0, paperChroma: colour?.paperChroma ?? null },
+    ms: round(performance.now() - t),
+  });
+
+  // ---- encode ----
+  t = performance.now();
+  const q = options.masterQuality ?? 92;
+  // Huffman optimisation off for the master: it triples the encode time for ≈ 5 % in size.
+  const master = setJfifDensity(
+    await img(out, cw, chh, outCh).jpeg({ quality: q, chromaSubsampling: '4:4:4', optimiseCoding: false }).toBuffer(),
+    dpi,
+  );
+  const webSize = options.webSize ?? 1600;
+  const thumbSize = options.thumbSize ?? 240;
+  const [ww, wh] = fit(cw, chh, webSize);
+  const fromSmall = Math.max(w150, h150) >= Math.max(ww, wh);
+  const webRaw =
+    ww === cw && wh === chh
+      ? out
+      : fromSmall
+        ? ww === w150 && wh === h150
+          ? c150
+          : await img(c150, w150, h150, outCh).resize(ww, wh, { fit: 'fill' }).raw().toBuffer()
+        : await img(out, cw, chh, outCh).resize(ww, wh, { fit: 'fill' }).raw().toBuffer();
+  const web = await img(webRaw, ww, wh, outCh).jpeg({ quality: 82 }).toBuffer();
+  const [tw, th] = fit(ww, wh, thumbSize);
+  const thumb = await img(webRaw, ww, wh, outCh).resize(tw, th, { fit: 'fill' }).jpeg({ quality: 75 }).toBuffer();
+  steps.push({
+    name: 'encode',
+    params: { masterQuality: q, webSize, thumbSize },
+    result: { masterBytes: master.length, webBytes: web.length, thumbBytes: thumb.length, channels: outCh },
+    ms: round(performance.now() - t),
+  });
+
+  const analysis: PageAnalysis = {
+    skewDeg,
+    rotation,
+    cropBox: cropR,
+    blank,
+    blurScore: blur.score,
+    blurry,
+    dpi,
+    dpiLow: dpi < (options.minDpi ?? 300),
+    colorMode,
+    hasColorContent: colour?.hasColor ?? false,
+    edgeContent: edges,
+    specklesRemoved: dsp.removedCount,
+    inkRatio: Math.round(inkRatio * 1e6) / 1e6,
+    width: cw,
+    height: chh,
+    perceptualHash,
+    steps,
+    ms: round(performance.now() - started),
+  };
+  return { analysis, master, web, thumb };
+}
+
+/** A sharp pipeline over raw pixels that stays single-channel for grey (sharp would otherwise output sRGB). */
+function img(pixels: Uint8Array, width: number, height: number, channels: 1 | 3): sharp.Sharp {
+  const s = sharp(pixels, { raw: { width, height, channels } });
+  return channels === 1 ? s.toColourspace('b-w') : s;
+}
+
+/**
+ * Writes the resolution into the JFIF APP0 header (sharp's withMetadata would also convert grey to sRGB).
+ * Inserts an APP0 segment when the encoder wrote none.
+ */
+export function setJfifDensity(jpeg: Buffer, dpi: number): Buffer {
+  const d = Math.max(1, Math.min(65535, Math.round(dpi)));
+  if (jpeg[2] === 0xff && jpeg[3] === 0xe0 && jpeg.toString('latin1', 6, 11) === 'JFIF\0') {
+    jpeg[13] = 1;
+    jpeg.writeUInt16BE(d, 14);
+    jpeg.writeUInt16BE(d, 16);
+    return jpeg;
+  }
+  const app0 = Buffer.from([0xff, 0xe0, 0, 16, 0x4a, 0x46, 0x49, 0x46, 0, 1, 1, 1, d >> 8, d & 255, d >> 8, d & 255, 0, 0]);
+  return Buffer.concat([jpeg.subarray(0, 2), app0, jpeg.subarray(2)]);
+}
+
+function round(ms: number): number {
+  return Math.round(ms * 10) / 10;
+}
+
+function fit(w: number, h: number, size: number): [number, number] {
+  const s = Math.min(1, size / Math.max(w, h));
+  return [Math.max(1, Math.round(w * s)), Math.max(1, Math.round(h * s))];
+}
+
+function clipBox(b: Box, w: number, h: number): Box {
+  const l = Math.min(Math.max(0, b[0]), w - 1);
+  const t = Math.min(Math.max(0, b[1]), h - 1);
+  const r = Math.min(w, Math.max(l + 1, b[0] + b[2]));
+  const bt = Math.min(h, Math.max(t + 1, b[1] + b[3]));
+  return [l, t, r - l, bt - t];
+}
+
+function cut(buf: Uint8Array, width: number, channels: number, box: Box): Uint8Array {
+  const [l, t, w, h] = box;
+  const out = new Uint8Array(w * h * channels);
+  for (let y = 0; y < h; y++) {
+    const s = ((t + y) * width + l) * channels;
+    out.set(buf.subarray(s, s + w * channels), y * w * channels);
+  }
+  return out;
+}
+
+function reverseRgb(rgb: Uint8Array): void {
+  rgb.reverse();
+  for (let i = 0; i < rgb.length; i += 3) {
+    const r = rgb[i + 2]!;
+    rgb[i + 2] = rgb[i]!;
+    rgb[i] = r;
+  }
+}
+
+/**
+ * The paper rectangle in the rotated frame: the non-border pixels of the analysis copy, mapped into the
+ * rotated frame and projected on both axes; the paper spans the bins holding at least half the peak.
+ */
+function paperBox(border: Uint8Array, wA: number, hA: number, W: number, H: number, angle: number, W2: number, H2: number): Box {
+  const sx = W / wA;
+  const sy = H / hA;
+  const a = (angle * Math.PI) / 180;
+  const cos = Math.cos(a);
+  const sin = Math.sin(a);
+  const bx = Math.ceil(W2 / sx) + 2;
+  const by = Math.ceil(H2 / sy) + 2;
+  const px = new Float64Array(bx);
+  const py = new Float64Array(by);
+  for (let y = 0; y < hA; y++) {
+    const dy = (y + 0.5) * sy - H / 2;
+    for (let x = 0; x < wA; x++) {
+      if (border[y * wA + x]) continue;
+      const dx = (x + 0.5) * sx - W / 2;
+      const u = (dx * cos - dy * sin + W2 / 2) / sx;
+      const v = (dx * sin + dy * cos + H2 / 2) / sy;
+      const iu = Math.min(bx - 1, Math.max(0, Math.floor(u)));
+      const iv = Math.min(by - 1, Math.max(0, Math.floor(v)));
+      px[iu]!++;
+      py[iv]!++;
+    }
+  }
+  const span = (p: Float64Array): [number, number] => {
+    let max = 0;
+    for (const v of p) if (v > max) max = v;
+    let lo = 0;
+    while (lo < p.length && p[lo]! < max / 2) lo++;
+    let hi = p.length - 1;
+    while (hi > lo && p[hi]! < max / 2) hi--;
+    return [lo, hi + 1];
+  };
+  const [u0, u1] = span(px);
+  const [v0, v1] = span(py);
+  const l = Math.max(0, Math.round(u0 * sx));
+  const t = Math.max(0, Math.round(v0 * sy));
+  const r = Math.min(W2, Math.round(u1 * sx));
+  const b = Math.min(H2, Math.round(v1 * sy));
+  return [l, t, Math.max(1, r - l), Math.max(1, b - t)];
+}

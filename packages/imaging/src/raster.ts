@@ -1,0 +1,329 @@
+/**
+ * Linear-pass raster helpers over typed arrays: histograms, thresholds, one-pass rotate+crop, and
+ * connected components on run-length-encoded ink.
+ */
+
+export type Box = [number, number, number, number];
+
+export function histogram(gray: Uint8Array, mask?: Uint8Array): Uint32Array {
+  const h = new Uint32Array(256);
+  if (mask) {
+    for (let i = 0; i < gray.length; i++) if (mask[i] === 0) h[gray[i]!]!++;
+  } else {
+    for (let i = 0; i < gray.length; i++) h[gray[i]!]!++;
+  }
+  return h;
+}
+
+export function otsu(h: Uint32Array): number {
+  let total = 0;
+  let sum = 0;
+  for (let i = 0; i < 256; i++) {
+    total += h[i]!;
+    sum += i * h[i]!;
+  }
+  let wB = 0;
+  let sumB = 0;
+  let best = -1;
+  let threshold = 128;
+  for (let t = 0; t < 256; t++) {
+    wB += h[t]!;
+    if (wB === 0) continue;
+    const wF = total - wB;
+    if (wF === 0) break;
+    sumB += t * h[t]!;
+    const mB = sumB / wB;
+    const mF = (sum - sumB) / wF;
+    const between = wB * wF * (mB - mF) * (mB - mF);
+    if (between > best) {
+      best = between;
+      threshold = t + 1; // ink is value < threshold
+    }
+  }
+  return threshold;
+}
+
+/** Median of the histogram restricted to [lo, hi]. */
+export function histMedian(h: Uint32Array, lo = 0, hi = 255): number {
+  let n = 0;
+  for (let i = lo; i <= hi; i++) n += h[i]!;
+  if (n === 0) return -1;
+  let acc = 0;
+  for (let i = lo; i <= hi; i++) {
+    acc += h[i]!;
+    if (acc * 2 >= n) return i;
+  }
+  return hi;
+}
+
+export function toGray(pixels: Uint8Array, width: number, height: number, channels: number): Uint8Array {
+  if (channels === 1) return pixels;
+  const n = width * height;
+  const out = new Uint8Array(n);
+  for (let i = 0, j = 0; i < n; i++, j += channels) {
+    // ITU-R BT.601 luma, integer arithmetic.
+    out[i] = (pixels[j]! * 299 + pixels[j + 1]! * 587 + pixels[j + 2]! * 114 + 500) / 1000;
+  }
+  return out;
+}
+
+export function rotatedSize(width: number, height: number, angleDeg: number): [number, number] {
+  const a = (angleDeg * Math.PI) / 180;
+  const c = Math.abs(Math.cos(a));
+  const s = Math.abs(Math.sin(a));
+  return [Math.round(width * c + height * s), Math.round(width * s + height * c)];
+}
+
+/**
+ * Rotates `src` clockwise by `angleDeg` about its centre onto a canvas of `rotatedSize` (the frame in
+ * which crop boxes are given), and returns only the pixels of `crop` (in that frame). Pixels outside the
+ * source, or outside `keep` (the paper, same frame) when given, get `fill`. Bilinear sampling; one pass.
+ */
+export function rotateCrop(
+  src: Uint8Array,
+  width: number,
+  height: number,
+  channels: number,
+  angleDeg: number,
+  crop: Box,
+  fill: number[],
+  keep: Box | null,
+): Uint8Array {
+  const [W2, H2] = rotatedSize(width, height, angleDeg);
+  const [cl, ct, cw, ch] = crop;
+  const out = new Uint8Array(cw * ch * channels);
+  const a = (angleDeg * Math.PI) / 180;
+  let cos = Math.cos(a);
+  let sin = Math.sin(a);
+  if (Math.abs(cos) < 1e-12) cos = 0;
+  if (Math.abs(sin) < 1e-12) sin = 0;
+  const kl = keep ? keep[0] : -Infinity;
+  const kt = keep ? keep[1] : -Infinity;
+  const kr = keep ? keep[0] + keep[2] : Infinity;
+  const kb = keep ? keep[1] + keep[3] : Infinity;
+  // Fast path: no rotation, just a crop.
+  if (angleDeg === 0 && !keep && cl >= 0 && ct >= 0 && cl + cw <= width && ct + ch <= height) {
+    for (let y = 0; y < ch; y++) {
+      const s = ((ct + y) * width + cl) * channels;
+      out.set(src.subarray(s, s + cw * channels), y * cw * channels);
+    }
+    return out;
+  }
+  const xMaxF = width - 1;
+  const yMaxF = height - 1;
+  const x0c = (cl + 0.5 - W2 / 2) * cos + width / 2 - 0.5;
+  const y0c = -(cl + 0.5 - W2 / 2) * sin + height / 2 - 0.5;
+  const slow = (sx: number, sy: number, o: number): void => {
+    // Within half a pixel of the source edge: clamp; further out: fill.
+    if (sx < -0.5 || sy < -0.5 || sx > xMaxF + 0.5 || sy > yMaxF + 0.5) {
+      for (let c = 0; c < channels; c++) out[o + c] = fill[c]!;
+      return;
+    }
+    const cx = Math.min(xMaxF, Math.max(0, sx));
+    const cy = Math.min(yMaxF, Math.max(0, sy));
+    const ix = Math.min(width - 2, Math.floor(cx));
+    const iy = Math.min(height - 2, Math.floor(cy));
+    const fx = width > 1 ? cx - ix : 0;
+    const fy = height > 1 ? cy - iy : 0;
+    const p = (iy * width + ix) * channels;
+    const px = width > 1 ? channels : 0;
+    const py = height > 1 ? width * channels : 0;
+    for (let c = 0; c < channels; c++) {
+      const q = p + c;
+      const top = src[q]! + (src[q + px]! - src[q]!) * fx;
+      const bot = src[q + py]! + (src[q + py + px]! - src[q + py]!) * fx;
+      out[o + c] = top + (bot - top) * fy + 0.5;
+    }
+  };
+  const rowLen = width * channels;
+  for (let v = 0; v < ch; v++) {
+    const oy = ct + v;
+    const rowOut = v * cw * channels;
+    // Span of the row inside `keep`; the rest is fill.
+    let u0 = 0;
+    let u1 = cw;
+    if (oy < kt || oy >= kb) u1 = 0;
+    else {
+      u0 = Math.max(0, Math.min(cw, Math.ceil(kl - cl)));
+      u1 = Math.max(u0, Math.min(cw, Math.ceil(kr - cl)));
+    }
+    if (channels === 1) {
+      out.fill(fill[0]!, rowOut, rowOut + u0);
+      out.fill(fill[0]!, rowOut + u1, rowOut + cw);
+    } else {
+      for (let u = 0; u < cw; u = u === u0 - 1 ? u1 : u + 1) {
+        if (u >= u0 && u < u1) continue;
+        for (let c = 0; c < channels; c++) out[rowOut + u * channels + c] = fill[c]!;
+      }
+    }
+    const dy = oy + 0.5 - H2 / 2;
+    const sxRow = x0c + dy * sin;
+    const syRow = y0c + dy * cos;
+    if (channels === 1) {
+      for (let u = u0; u < u1; u++) {
+        const sx = sxRow + u * cos;
+        const sy = syRow - u * sin;
+        if (sx >= 0 && sy >= 0 && sx < xMaxF && sy < yMaxF) {
+          const ix = sx | 0;
+          const iy = sy | 0;
+          const fx = sx - ix;
+          const fy = sy - iy;
+          const p = iy * width + ix;
+          const a = src[p]!;
+          const b = src[p + 1]!;
+          const c = src[p + width]!;
+          const d = src[p + width + 1]!;
+          const top = a + (b - a) * fx;
+          const bot = c + (d - c) * fx;
+          out[rowOut + u] = top + (bot - top) * fy + 0.5;
+        } else slow(sx, sy, rowOut + u);
+      }
+    } else {
+      for (let u = u0; u < u1; u++) {
+        const sx = sxRow + u * cos;
+        const sy = syRow - u * sin;
+        const o = rowOut + u * channels;
+        if (sx >= 0 && sy >= 0 && sx < xMaxF && sy < yMaxF) {
+          const ix = sx | 0;
+          const iy = sy | 0;
+          const fx = sx - ix;
+          const fy = sy - iy;
+          const p = iy * rowLen + ix * channels;
+          for (let c = 0; c < channels; c++) {
+            const q = p + c;
+            const top = src[q]! + (src[q + channels]! - src[q]!) * fx;
+            const bot = src[q + rowLen]! + (src[q + rowLen + channels]! - src[q + rowLen]!) * fx;
+            out[o + c] = top + (bot - top) * fy + 0.5;
+          }
+        } else slow(sx, sy, o);
+      }
+    }
+  }
+  return out;
+}
+
+/** Maps a point of the source to the rotated frame of `rotateCrop`. */
+export function rotatePoint(x: number, y: number, width: number, height: number, angleDeg: number): [number, number] {
+  const [W2, H2] = rotatedSize(width, height, angleDeg);
+  const a = (angleDeg * Math.PI) / 180;
+  const cos = Math.cos(a);
+  const sin = Math.sin(a);
+  const dx = x - width / 2;
+  const dy = y - height / 2;
+  return [dx * cos - dy * sin + W2 / 2, dx * sin + dy * cos + H2 / 2];
+}
+
+/**
+ * Connected components (8-connected) of the pixels with gray < threshold, found on horizontal runs:
+ * one pass over the pixels to find the runs, union-find over runs, then per-component stats.
+ */
+export interface Components {
+  width: number;
+  height: number;
+  /** Run i covers row runY[i], columns runX0[i]..runX1[i] inclusive, and belongs to component runComp[i]. */
+  runY: Int32Array;
+  runX0: Int32Array;
+  runX1: Int32Array;
+  runComp: Int32Array;
+  runCount: number;
+  count: number;
+  area: Int32Array;
+  minX: Int32Array;
+  minY: Int32Array;
+  maxX: Int32Array;
+  maxY: Int32Array;
+  /** Runs of component c are compRuns[compStart[c] .. compStart[c+1]). */
+  compStart: Int32Array;
+  compRuns: Int32Array;
+}
+
+export function findComponents(gray: Uint8Array, width: number, height: number, threshold: number): Components {
+  let cap = 1 << 16;
+  let runY = new Int32Array(cap);
+  let runX0 = new Int32Array(cap);
+  let runX1 = new Int32Array(cap);
+  let n = 0;
+  const rowStart = new Int32Array(height + 1);
+  for (let y = 0; y < height; y++) {
+    rowStart[y] = n;
+    const base = y * width;
+    let x = 0;
+    while (x < width) {
+      if (gray[base + x]! >= threshold) {
+        x++;
+        continue;
+      }
+      const x0 = x;
+      while (x < width && gray[base + x]! < threshold) x++;
+      if (n === cap) {
+        cap *= 2;
+        const a = new Int32Array(cap); a.set(runY); runY = a;
+        const b = new Int32Array(cap); b.set(runX0); runX0 = b;
+        const c = new Int32Array(cap); c.set(runX1); runX1 = c;
+      }
+      runY[n] = y;
+      runX0[n] = x0;
+      runX1[n] = x - 1;
+      n++;
+    }
+  }
+  rowStart[height] = n;
+  const parent = new Int32Array(n);
+  for (let i = 0; i < n; i++) parent[i] = i;
+  const find = (i: number): number => {
+    while (parent[i] !== i) {
+      parent[i] = parent[parent[i]!]!;
+      i = parent[i]!;
+    }
+    return i;
+  };
+  for (let y = 1; y < height; y++) {
+    let p = rowStart[y - 1]!;
+    const pEnd = rowStart[y]!;
+    const end = rowStart[y + 1]!;
+    for (let i = rowStart[y]!; i < end; i++) {
+      const a0 = runX0[i]! - 1;
+      const a1 = runX1[i]! + 1;
+      while (p < pEnd && runX1[p]! < a0) p++;
+      for (let q = p; q < pEnd && runX0[q]! <= a1; q++) {
+        const ra = find(i);
+        const rb = find(q);
+        if (ra !== rb) {
+          if (ra < rb) parent[rb] = ra;
+          else parent[ra] = rb;
+        }
+      }
+    }
+  }
+  const runComp = new Int32Array(n);
+  const label = new Int32Array(n).fill(-1);
+  let count = 0;
+  for (let i = 0; i < n; i++) {
+    const r = find(i);
+    if (label[r] === -1) label[r] = count++;
+    runComp[i] = label[r]!;
+  }
+  const area = new Int32Array(count);
+  const minX = new Int32Array(count).fill(0x7fffffff);
+  const minY = new Int32Array(count).fill(0x7fffffff);
+  const maxX = new Int32Array(count).fill(-1);
+  const maxY = new Int32Array(count).fill(-1);
+  const compStart = new Int32Array(count + 1);
+  for (let i = 0; i < n; i++) {
+    const c = runComp[i]!;
+    area[c]! += runX1[i]! - runX0[i]! + 1;
+    if (runX0[i]! < minX[c]!) minX[c] = runX0[i]!;
+    if (runX1[i]! > maxX[c]!) maxX[c] = runX1[i]!;
+    if (runY[i]! < minY[c]!) minY[c] = runY[i]!;
+    if (runY[i]! > maxY[c]!) maxY[c] = runY[i]!;
+    compStart[c + 1]!++;
+  }
+  for (let c = 0; c < count; c++) compStart[c + 1]! += compStart[c]!;
+  const fillPos = compStart.slice(0, count);
+  const compRuns = new Int32Array(n);
+  for (let i = 0; i < n; i++) compRuns[fillPos[runComp[i]!]!++] = i;
+  return {
+    width, height, runY: runY.subarray(0, n), runX0: runX0.subarray(0, n), runX1: runX1.subarray(0, n), runComp, runCount: n,
+    count, area, minX, minY, maxX, maxY, compStart, compRuns,
+  };
+}

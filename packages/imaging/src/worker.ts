@@ -1,0 +1,74 @@
+/**
+ * The ImagingPool's worker (piscina). Decodes when given file bytes, runs the page pipeline, and reports
+ * its own peak memory with each result (threads share one process RSS, so the per-worker figure is the
+ * V8 heap plus the ArrayBuffers this isolate holds; the process RSS peak is reported alongside).
+ */
+import { resourceUsage } from 'node:process';
+import { threadId } from 'node:worker_threads';
+import sharp from 'sharp';
+import { decodeSimple } from './decode.js';
+import { processPage, setJfifDensity } from './process.js';
+import type { ProcessOptions, RawImage } from './types.js';
+
+// One libvips thread per worker (the pool's threads are the parallelism) and no operation cache.
+sharp.concurrency(1);
+sharp.cache(false);
+
+export interface WorkerTask {
+  kind: 'process' | 'bare';
+  bytes?: Uint8Array;
+  page?: number;
+  image?: Omit<RawImage, 'pixels'> & { pixels: Uint8Array };
+  options: ProcessOptions;
+}
+
+export interface WorkerMemory {
+  threadId: number;
+  /** Peak of heapUsed + arrayBuffers of this worker, bytes. */
+  peakIsolateBytes: number;
+  /** Process-wide peak RSS (all threads), bytes. */
+  maxRssBytes: number;
+}
+
+let peakIsolate = 0;
+
+function sample(): void {
+  const m = process.memoryUsage();
+  peakIsolate = Math.max(peakIsolate, m.heapUsed + m.arrayBuffers);
+}
+
+export default async function run(task: WorkerTask): Promise<{ page: unknown; memory: WorkerMemory }> {
+  let image: RawImage;
+  if (task.image) {
+    const p = task.image.pixels;
+    image = { ...task.image, pixels: Buffer.from(p.buffer, p.byteOffset, p.byteLength) };
+  } else {
+    const b = task.bytes!;
+    image = await decodeSimple(Buffer.from(b.buffer, b.byteOffset, b.byteLength), task.page ?? 0);
+  }
+  sample();
+  let page: unknown;
+  if (task.kind === 'bare') {
+    page = await bare(image, task.options);
+  } else {
+    page = await processPage(image, task.options);
+  }
+  sample();
+  return { page, memory: { threadId, peakIsolateBytes: peakIsolate, maxRssBytes: resourceUsage().maxRSS * 1024 } };
+}
+
+/** The floor for the bench: the same decode and the same three encodes, no analysis. */
+async function bare(image: RawImage, options: ProcessOptions): Promise<{ master: Buffer; web: Buffer; thumb: Buffer }> {
+  const { width, height } = image;
+  const channels = image.channels;
+  const s = () => {
+    const p = sharp(image.pixels, { raw: { width, height, channels } });
+    return channels === 1 ? p.toColourspace('b-w') : p;
+  };
+  const master = setJfifDensity(await s().jpeg({ quality: options.masterQuality ?? 92, chromaSubsampling: '4:4:4', optimiseCoding: false }).toBuffer(), image.dpi ?? 300);
+  const webSize = options.webSize ?? 1600;
+  const web = await s().resize(webSize, webSize, { fit: 'inside', withoutEnlargement: true }).jpeg({ quality: 82 }).toBuffer();
+  const ts = options.thumbSize ?? 240;
+  const thumb = await s().resize(ts, ts, { fit: 'inside', withoutEnlargement: true }).jpeg({ quality: 75 }).toBuffer();
+  return { master, web, thumb };
+}
