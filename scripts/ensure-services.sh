@@ -17,6 +17,7 @@ need=()
 # grep -q would stop reading early and, under pipefail, fail the pipeline on fc-list's SIGPIPE.
 fc-list 2>/dev/null | grep -i 'Noto Sans CJK' >/dev/null || need+=(fonts-noto-cjk)
 command -v pdftoppm >/dev/null || need+=(poppler-utils)
+command -v scanimage >/dev/null || need+=(sane-utils)
 if [ ${#need[@]} -gt 0 ]; then
   echo "正在安装 ${need[*]}（Debian 软件包）……"
   export DEBIAN_FRONTEND=noninteractive

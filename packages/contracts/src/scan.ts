@@ -145,6 +145,22 @@ export type DossierPages = z.infer<typeof DossierPages>;
 export const PageImageVariant = z.enum(['web', 'thumb', 'master', 'original']);
 export type PageImageVariant = z.infer<typeof PageImageVariant>;
 
+/** A scanner SANE can reach (USB or network), as `scanimage -L` lists it. */
+export const SaneDevice = z.object({
+  name: z.string().describe('SANE 设备名，如 fujitsu:fi-7160:12345'),
+  vendor: z.string(),
+  model: z.string(),
+  type: z.string(),
+});
+export type SaneDevice = z.infer<typeof SaneDevice>;
+
+export const SaneScanResult = z.object({
+  batch: ScanBatch,
+  scanned: z.number().int().describe('扫描仪送出的页数'),
+  warning: z.string().nullable().describe('扫描中途停止等提示（已扫的页已接收）'),
+});
+export type SaneScanResult = z.infer<typeof SaneScanResult>;
+
 export const scanApi = {
   scans: {
     createBatch: endpoint({
@@ -163,6 +179,20 @@ export const scanApi = {
       }),
       consumes: { types: SCAN_UPLOAD_TYPES, maxBytes: SCAN_UPLOAD_MAX_BYTES },
       response: ScanFile,
+    }),
+    sane: endpoint({
+      method: 'POST', path: '/api/scan-batches/:id/sane', summary: '用扫描仪（SANE）扫描到此批次', tag: '扫描', access: 'scan.ingest',
+      params: IdParams,
+      body: z.object({
+        materialId: Id.optional().describe('挂接到的材料；缺省时页面暂不挂接'),
+        startPage: z.number().int().min(1).max(100000).optional().describe('第一页的页号；缺省时接在材料已有页之后'),
+        pages: z.number().int().min(1).max(1000).optional().describe('扫描页数；缺省时扫到进纸器无纸（平板为 1 页）'),
+      }),
+      response: SaneScanResult,
+    }),
+    scanners: endpoint({
+      method: 'GET', path: '/api/scanners', summary: '可用的扫描仪（SANE）', tag: '扫描', access: 'scan.ingest',
+      response: z.array(SaneDevice),
     }),
   },
   pages: {
