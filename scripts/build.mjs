@@ -28,7 +28,7 @@ const inputs = [
   `lock:${statSync(join(root, 'package-lock.json')).mtimeMs}`,
 ].sort();
 const fingerprint = createHash('sha256').update(inputs.join('\n')).digest('hex');
-const outputs = [join(root, 'apps/web/dist/index.html'), join(root, 'apps/server/dist/cli.js')];
+const outputs = [join(root, 'apps/web/dist/index.html'), join(root, 'apps/server/dist/cli.js'), join(root, 'apps/server/dist/imaging-worker.js')];
 if (!force && existsSync(stampFile) && readFileSync(stampFile, 'utf8') === fingerprint && outputs.every((o) => existsSync(o))) {
   process.exit(0);
 }
@@ -58,6 +58,18 @@ await build({
   sourcemap: true,
   external,
   define: { __DANGAN_VERSION__: JSON.stringify(rootPkg.version) },
+  logLevel: 'warning',
+});
+// The image-processing worker threads load their own bundle next to the server's.
+await build({
+  entryPoints: [join(root, 'packages/imaging/src/worker.ts')],
+  outfile: join(root, 'apps/server/dist/imaging-worker.js'),
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  target: 'node20',
+  sourcemap: true,
+  external,
   logLevel: 'warning',
 });
 writeFileSync(stampFile, fingerprint);

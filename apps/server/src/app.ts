@@ -36,6 +36,18 @@ import { CatalogueService } from './modules/catalogue/catalogue.service.js';
 import { ImportService } from './modules/catalogue/import.service.js';
 import { completenessRoutes } from './modules/completeness/completeness.routes.js';
 import { CompletenessService } from './modules/completeness/completeness.service.js';
+import { scansRoutes } from './modules/scans/scans.routes.js';
+import { saneRoutes } from './modules/scans/sane.routes.js';
+import { ScansService } from './modules/scans/scans.service.js';
+import { PagesService } from './modules/scans/pages.service.js';
+import { pageProcessJob } from './modules/scans/page-process.job.js';
+import { blobPort, imagingPort } from './modules/scans/adapters.js';
+import { JobQueue, JobRegistry } from './platform/queue/queue.js';
+import { JobRunner } from './platform/queue/runner.js';
+import { createBlobStore, type StorageDriverConfig } from './platform/storage/config.js';
+import type { BlobStore } from './platform/storage/blob-store.js';
+import { ImagingPool } from '@dangan/imaging';
+import { SCAN_UPLOAD_MAX_BYTES } from '@dangan/contracts';
 import { VERSION } from './version.js';
 
 export interface Core {
@@ -57,6 +69,14 @@ export interface Core {
   catalogue: CatalogueService;
   imports: ImportService;
   completeness: CompletenessService;
+  blobs: BlobStore;
+  imaging: ImagingPool;
+  queue: JobQueue;
+  jobs: JobRegistry;
+  /** Runs the queue's jobs in this process (started by `serve` unless PROCESS_MODE=api; tests drain it). */
+  runner: JobRunner;
+  scans: ScansService;
+  pages: PagesService;
   close(): Promise<void>;
 }
 
@@ -65,6 +85,12 @@ export interface CoreOptions {
   dataDir: string;
   masterKey?: string;
   clock?: Clock;
+  /** Where files live: local disk under the data directory (default) or S3-compatible storage. */
+  storage?: StorageDriverConfig;
+  /** Image-processing threads (default 2). */
+  imagingThreads?: number;
+  /** Job lease (default 60 s). */
+  jobLeaseMs?: number;
 }
 
 /** The composition root: every service built once, each given exactly what it uses. */
@@ -86,6 +112,17 @@ export async function openCore(options: CoreOptions): Promise<Core> {
   const completeness = new CompletenessService(db, kind, clock, audit, access);
   const cadres = new CadresService(db, kind, clock, audit, access, settings, completeness);
   const catalogue = new CatalogueService(db, kind, clock, audit, access, completeness);
+  const blobs = createBlobStore({
+    dataDir: options.dataDir, keyring, driver: options.storage ?? { kind: 'disk' }, maxBytes: SCAN_UPLOAD_MAX_BYTES,
+    cipher: await readSetting(db, 'storage.cipher'),
+  });
+  const imaging = new ImagingPool({ threads: options.imagingThreads ?? 2 });
+  const queue = new JobQueue(db, kind, clock, options.jobLeaseMs ?? 60_000);
+  const blobAccess = blobPort(blobs);
+  const imagingAccess = imagingPort(imaging);
+  const scans = new ScansService(db, kind, clock, audit, access, settings, blobAccess, imagingAccess, queue);
+  const jobs = new JobRegistry().register(pageProcessJob({ db, kind, clock, settings, blobs: blobAccess, imaging: imagingAccess }));
+  const runner = new JobRunner(queue, jobs, { concurrency: (options.imagingThreads ?? 2) * 2 });
   return {
     handle, clock, keyring, audit, settings, access, auth,
     sessions: new SessionsService(db, clock, settings, audit),
@@ -99,7 +136,13 @@ export async function openCore(options: CoreOptions): Promise<Core> {
     catalogue,
     imports: new ImportService(db, kind, clock, audit, access, cadres, catalogue, completeness),
     completeness,
-    close: () => handle.close(),
+    blobs, imaging, queue, jobs, runner, scans,
+    pages: new PagesService(db, kind, clock, audit, access, blobAccess, queue, scans),
+    close: async () => {
+      await runner.stop();
+      await imaging.destroy();
+      await handle.close();
+    },
   };
 }
 
@@ -154,6 +197,8 @@ export async function buildApp(core: Core, options: AppOptions = {}): Promise<Fa
   cadresRoutes(router, core.cadres, core.dossiers);
   catalogueRoutes(router, core.catalogue, { audit: core.audit, settings: core.settings, imports: core.imports });
   completenessRoutes(router, core.completeness);
+  scansRoutes(router, core.scans, core.pages);
+  saneRoutes(router, core);
 
   // The API description is for signed-in users like the rest of the API.
   app.get('/api/openapi.json', { schema: { hide: true } }, async (request) => {

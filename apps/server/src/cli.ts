@@ -13,18 +13,28 @@ import { rolesRepository } from './modules/roles/roles.repository.js';
 import { generatePassword } from './modules/bootstrap/bootstrap.js';
 import { Username } from '@dangan/contracts';
 import { VERSION } from './version.js';
+import { storageConfigFromEnv } from './platform/storage/config.js';
+import { importScans, printImportSummary } from './modules/scans/import.command.js';
+import { processImageFile } from './modules/scans/process-image.command.js';
 
 const config = loadConfig();
 const consoleActor = () => ({ ...SYSTEM_CONTEXT, username: `console:${process.env.USER ?? 'root'}`, clientIp: 'console', roles: '' });
 
 async function withCore<T>(fn: (core: Core) => Promise<T>): Promise<T> {
-  const core = await openCore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, masterKey: config.masterKey });
+  const core = await openCore(coreOptions());
   try {
     await core.roles.syncBuiltIns();
     return await fn(core);
   } finally {
     await core.close();
   }
+}
+
+function coreOptions() {
+  return {
+    databaseUrl: config.databaseUrl, dataDir: config.dataDir, masterKey: config.masterKey,
+    storage: storageConfigFromEnv(process.env, config.dataDir), imagingThreads: config.imagingThreads, jobLeaseMs: config.jobLeaseSeconds * 1000,
+  };
 }
 
 function defaultWebDir(): string | undefined {
@@ -56,8 +66,19 @@ program
   .command('serve')
   .description('启动服务（执行数据库迁移，首次启动时创建三员账号）')
   .action(async () => {
-    const core = await openCore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, masterKey: config.masterKey });
+    const core = await openCore(coreOptions());
     const boot = await bootstrapCore(core, config.bootstrapPassword, config.dataDir);
+    if (config.processMode !== 'api') await core.runner.start();
+    if (config.processMode === 'worker') {
+      const stopWorker = async () => {
+        await core.close();
+        process.exit(0);
+      };
+      process.once('SIGINT', stopWorker);
+      process.once('SIGTERM', stopWorker);
+      console.log(`干部人事档案系统 ${VERSION} 后台任务进程已启动（PROCESS_MODE=worker，图像处理线程 ${config.imagingThreads} 个）`);
+      return;
+    }
     if (boot.created) {
       console.log('已创建三员初始账号，首次登录须修改密码并绑定动态口令：');
       for (const c of boot.credentials) console.log(`  ${c.username}\t${c.password}`);
@@ -164,6 +185,51 @@ program
       else console.log(`审计链已被破坏：第 ${result.firstBroken!.seq} 条记录——${result.firstBroken!.reason}（此前 ${result.checked} 条完好）`);
       if (!result.intact) process.exitCode = 3;
     });
+  });
+
+program
+  .command('import <path>')
+  .description('导入扫描图像（文件夹或单个文件）：按命名规则挂接，随后进行图像处理；中断后重新执行即可续做')
+  .option('--dossier <档案号>', '全部导入到此档案（文件名不含档案号时使用）')
+  .option('--json', '以 JSON 输出结果')
+  .action(async (path: string, opts: { dossier?: string; json?: boolean }) => {
+    await withCore(async (core) => {
+      await core.runner.start();
+      const summary = await importScans(
+        { db: core.handle.db, scans: core.scans, runner: core.runner },
+        { path: resolve(path), dossierNo: opts.dossier, actor: consoleActor(), progress: !opts.json },
+      );
+      if (opts.json) console.log(JSON.stringify(summary));
+      else printImportSummary(summary);
+      if (summary.files.rejected > 0 || summary.pages.failed > 0) process.exitCode = 4;
+    });
+  });
+
+program
+  .command('jobs')
+  .description('后台任务')
+  .command('run')
+  .description('执行队列中的全部任务直到完成（如中断后续做图像处理）')
+  .action(async () => {
+    await withCore(async (core) => {
+      const before = await core.queue.counts();
+      await core.runner.start();
+      await core.runner.runUntilIdle({ waitForLeases: true });
+      const after = await core.queue.counts();
+      console.log(`任务已执行完毕：完成 ${after.done - before.done} 个，失败 ${after.failed} 个（累计）`);
+    });
+  });
+
+program
+  .command('process-image <input>')
+  .description('按流水线处理一张图像（纠偏、裁边、去污点、质量测量），输出 JSON')
+  .option('--out <file>', '处理后的母版图像写入此文件')
+  .option('--page <n>', '多页文件的页序（从 1 起）', positiveInt)
+  .option('--min-dpi <n>', '最低分辨率', positiveInt)
+  .option('--json', '只输出 JSON（默认也输出 JSON）')
+  .action(async (input: string, opts: { out?: string; page?: number; minDpi?: number }) => {
+    const output = await processImageFile(resolve(input), { out: opts.out ? resolve(opts.out) : undefined, page: (opts.page ?? 1) - 1, minDpi: opts.minDpi ?? 300 });
+    console.log(JSON.stringify(output));
   });
 
 program.parseAsync(process.argv).catch((err: unknown) => {

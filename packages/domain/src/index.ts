@@ -9,3 +9,4 @@ export * from './catalogue.js';
 export * from './dossier-state.js';
 export * from './completeness.js';
 export * from './pinyin.js';
+export * from './scan-naming.js';

@@ -8,6 +8,7 @@
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Piscina } from 'piscina';
+import type { FileLimits } from './formats/types.js';
 import type { ProcessOptions, ProcessedPage, RawImage } from './types.js';
 import type { WorkerMemory, WorkerTask } from './worker.js';
 
@@ -23,7 +24,7 @@ export interface ImagingPoolOptions {
   workerFile?: string | URL;
 }
 
-export type PoolInput = { bytes: Buffer; page: number } | RawImage;
+export type PoolInput = { bytes: Buffer; page: number; limits?: FileLimits } | RawImage;
 
 export class ImagingPool {
   private readonly piscina: Piscina;
@@ -71,7 +72,7 @@ export class ImagingPool {
     const transferList: ArrayBuffer[] = [];
     let task: WorkerTask;
     if ('bytes' in input) {
-      task = { kind, bytes: input.bytes, page: input.page, options };
+      task = { kind, bytes: input.bytes, page: input.page, ...(input.limits ? { limits: input.limits } : {}), options };
     } else {
       let px: Uint8Array = input.pixels;
       if (px.byteOffset !== 0 || px.byteLength !== px.buffer.byteLength || !(px.buffer instanceof ArrayBuffer)) px = new Uint8Array(px);

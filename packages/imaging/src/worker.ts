@@ -7,6 +7,8 @@ import { resourceUsage } from 'node:process';
 import { threadId } from 'node:worker_threads';
 import sharp from 'sharp';
 import { decodeSimple } from './decode.js';
+import { decodePage } from './formats/index.js';
+import type { FileLimits } from './formats/types.js';
 import { processPage, setJfifDensity } from './process.js';
 import type { ProcessOptions, RawImage } from './types.js';
 
@@ -18,6 +20,8 @@ export interface WorkerTask {
   kind: 'process' | 'bare';
   bytes?: Uint8Array;
   page?: number;
+  /** With limits, file bytes are decoded by the formats module (PDF, every TIFF compression, limits). */
+  limits?: FileLimits;
   image?: Omit<RawImage, 'pixels'> & { pixels: Uint8Array };
   options: ProcessOptions;
 }
@@ -44,7 +48,8 @@ export default async function run(task: WorkerTask): Promise<{ page: unknown; me
     image = { ...task.image, pixels: Buffer.from(p.buffer, p.byteOffset, p.byteLength) };
   } else {
     const b = task.bytes!;
-    image = await decodeSimple(Buffer.from(b.buffer, b.byteOffset, b.byteLength), task.page ?? 0);
+    const bytes = Buffer.from(b.buffer, b.byteOffset, b.byteLength);
+    image = task.limits ? await decodePage(bytes, task.page ?? 0, task.limits) : await decodeSimple(bytes, task.page ?? 0);
   }
   sample();
   let page: unknown;

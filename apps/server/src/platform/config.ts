@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 
 export interface Config {
@@ -12,6 +13,12 @@ export interface Config {
   webDir: string | undefined;
   /** Request and error logging (pino levels); the audit log is separate and always on. */
   logLevel: string;
+  /** `all` serves the API and runs jobs; `api` only serves; `worker` only runs jobs (PostgreSQL, many machines). */
+  processMode: 'all' | 'api' | 'worker';
+  /** Image-processing worker threads (default: one per core). */
+  imagingThreads: number;
+  /** How long a claimed job stays claimed without a heartbeat (another worker may then take it). */
+  jobLeaseSeconds: number;
 }
 
 function intFromEnv(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
@@ -36,5 +43,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     trustProxy: env.DANGAN_TRUST_PROXY || false,
     webDir: env.DANGAN_WEB_DIR || undefined,
     logLevel: env.DANGAN_LOG_LEVEL || 'warn',
+    processMode: processMode(env.PROCESS_MODE),
+    jobLeaseSeconds: intFromEnv(env, 'DANGAN_JOB_LEASE_SECONDS', 60, 2, 3600),
+    imagingThreads: intFromEnv(env, 'DANGAN_IMAGING_THREADS', Math.max(1, availableParallelism()), 1, 64),
   };
+}
+
+function processMode(raw: string | undefined): Config['processMode'] {
+  const mode = (raw || 'all').trim();
+  if (mode !== 'all' && mode !== 'api' && mode !== 'worker') throw new Error(`环境变量 PROCESS_MODE 须为 all、api 或 worker，当前为「${raw}」`);
+  return mode;
 }

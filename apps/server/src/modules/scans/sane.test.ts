@@ -4,7 +4,8 @@ import type { Cadre, DossierPages, SaneDevice, SaneScanResult, ScanBatch } from 
 import { Agent, createTestApp, json, roleId, rootUnitId, signInOfficers, type TestApp } from '../../../test/harness.js';
 import { AppError } from '../../platform/errors.js';
 import { checkDeviceName, parseDeviceList, parseFormattedList, LIST_FORMAT } from './sane.js';
-import { runConsoleScan } from './scan.command.js';
+import { Command } from 'commander';
+import { registerScanCommand, runConsoleScan } from './scan.command.js';
 
 /**
  * SANE end to end with scanimage's virtual `test` backend (libsane1). The system's /etc/sane.d leaves
@@ -104,10 +105,11 @@ describe('SANE scanners through scanimage', () => {
     expect(view.pages).toMatchObject({ total: 2, processed: 2, failed: 0 });
   });
 
-  it('scans from the console into a new batch with source sane', async () => {
+  it('scans from the console into a new batch with source sane, one page from a flatbed when no count is given', async () => {
     await setting('scan.sane.resolution', 140);
     const lines: string[] = [];
-    await runConsoleScan(t.core, { dossier: 'S0100', device: 'test:1', pages: 1, class: '4-1', piece: 1 }, (l) => lines.push(l));
+    // No page count: the virtual scanner's current source is its flatbed, so one page.
+    await runConsoleScan(t.core, { dossier: 'S0100', device: 'test:1', class: '4-1', piece: 1 }, (l) => lines.push(l));
     expect(lines.join('\n')).toContain('已扫描 1 页，接收 1 页');
     const batch = await t.core.handle.db.selectFrom('scan_batches').selectAll().orderBy('created_at', 'desc').orderBy('id', 'desc').executeTakeFirstOrThrow();
     expect(batch).toMatchObject({ source: 'sane', station: 'test:1', dossier_id: dossierId, created_by: 'sane:test:1' });
@@ -115,6 +117,22 @@ describe('SANE scanners through scanimage', () => {
     const material = b.materials.find((m) => m.id === materialId)!;
     expect(material.pageIds.map((id) => b.pages.find((p) => p.id === id)!.pageNo)).toEqual([1, 2, 3]);
     expect(b.pages.find((p) => p.id === material.pageIds[2])!.fileName).toBe('S0100/04-1/001/003.tif');
+  });
+
+  it('registers `dangan scan` on the command line', async () => {
+    await setting('scan.sane.resolution', 160);
+    const program = new Command('dangan').exitOverride().configureOutput({ writeErr: () => undefined });
+    registerScanCommand(program, (fn) => fn(t.core));
+    const log = console.log;
+    const lines: string[] = [];
+    console.log = (line: string) => lines.push(line);
+    try {
+      await program.parseAsync(['scan', '--dossier', 'S0100', '--device', 'test:0', '--pages', '1', '--class', '4-1', '--piece', '1', '--start', '9'], { from: 'user' });
+    } finally {
+      console.log = log;
+    }
+    expect(lines.join('\n')).toContain('S0100/04-1/001/009.tif\t已接收');
+    await expect(program.parseAsync(['scan', '--dossier', 'S0100', '--pages', '0'], { from: 'user' })).rejects.toThrow();
   });
 
   it('refuses a bad device name with a Chinese reason and reports a device that cannot be opened', async () => {

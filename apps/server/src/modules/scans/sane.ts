@@ -11,7 +11,7 @@ import type { Actor } from '../access/actor.js';
 import type { AuditContext } from '../audit/audit.log.js';
 import type { SettingsService } from '../settings/settings.service.js';
 import { scansRepository } from './scans.repository.js';
-import type { ScansService } from './scans.service.js';
+import { SCAN_FROZEN_STATES, type ScansService } from './scans.service.js';
 
 /**
  * Scanners through SANE's command-line front end `scanimage` (Debian `sane-utils`): list the devices,
@@ -32,6 +32,9 @@ export function checkDeviceName(name: string): string {
   }
   return trimmed;
 }
+
+/** A cap on one feeder run without a page count, so a device that never reports “empty” cannot fill the disk. */
+export const MAX_FEEDER_PAGES = 500;
 
 const FIELD = '\u001f';
 /** `scanimage -f` format: one device a line, fields split by the ASCII unit separator. */
@@ -158,6 +161,15 @@ export class SaneScanner {
     return parseDeviceList(plain.stdout);
   }
 
+  /** Whether a scan from `source` (or the device's current source when empty) is a flatbed, which never runs out of paper. */
+  private async flatbed(device: string, source: string): Promise<boolean> {
+    if (source) return /flatbed|平板/i.test(source);
+    const r = await run(this.binary, [`--device-name=${device}`, '--all-options'], this.env(), this.options.listTimeoutMs ?? 60_000);
+    const current = /--source\s+[^\n]*\[([^\]]+)\]/.exec(r.stdout)?.[1];
+    // No --source option at all: a flatbed-only scanner.
+    return current === undefined ? r.code === 0 : /flatbed|平板/i.test(current);
+  }
+
   /** Scans into a fresh temporary directory; the caller removes `dir` (see `SaneService`). */
   async scan(request: ScanRequest): Promise<ScanOutput> {
     const device = checkDeviceName(request.device);
@@ -173,8 +185,9 @@ export class SaneScanner {
         `--mode=${request.mode}`,
       ];
       if (request.source) args.push(`--source=${request.source}`);
-      const count = request.pages ?? (/flatbed|平板/i.test(request.source) ? 1 : undefined);
-      if (count !== undefined) args.push(`--batch-count=${count}`);
+      // Without a page count a feeder scans until it is empty, but a flatbed would scan for ever: one page there.
+      const count = request.pages ?? ((await this.flatbed(device, request.source)) ? 1 : MAX_FEEDER_PAGES);
+      args.push(`--batch-count=${count}`);
       const r = await run(this.binary, args, this.env(), this.options.timeoutMs ?? 30 * 60_000);
       const files = (await readdir(dir))
         .filter((n) => /^p\d{4,}\.tiff$/.test(n))
@@ -234,8 +247,9 @@ export class SaneService {
   /** Scans and ingests; returns each page file's outcome in scan order. */
   async scan(input: SaneScanInput): Promise<{ files: ScanFile[]; scanned: number; warning: string | null }> {
     const { db, settings } = this.deps;
-    const dossier = await db.selectFrom('dossiers').select(['id', 'dossier_no']).where('id', '=', input.dossierId).executeTakeFirst();
+    const dossier = await db.selectFrom('dossiers').select(['id', 'dossier_no', 'state']).where('id', '=', input.dossierId).executeTakeFirst();
     if (!dossier) throw notFound('DOSSIER_NOT_FOUND', '档案不存在');
+    if (SCAN_FROZEN_STATES.has(dossier.state)) throw conflict('DOSSIER_NOT_EDITABLE', '档案已移出或已封存，不能再接收图像');
     const namer = await this.namer(dossier, input);
     const device = await this.device(input.device);
     const out = await this.deps.scanner.scan({

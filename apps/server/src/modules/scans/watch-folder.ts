@@ -153,7 +153,14 @@ export class FolderWatcher {
     const present = new Set<string>();
     for (const station of stations) {
       const stationDir = join(this.options.root, station);
-      const files = await this.list(stationDir, 0);
+      let files: Array<{ path: string; size: number; mtimeMs: number }>;
+      try {
+        files = await this.list(stationDir, 0);
+      } catch (err) {
+        // One unreadable station (permissions, a NAS hiccup) does not hold up the others.
+        this.log(`热文件夹：无法读取“${station}”：${err instanceof Error ? err.message : String(err)}`);
+        continue;
+      }
       const stable: Array<{ path: string; size: number }> = [];
       for (const f of files) {
         present.add(f.path);

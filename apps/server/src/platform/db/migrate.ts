@@ -4,6 +4,7 @@ import * as m0001 from './migrations/0001_foundation.js';
 import * as m0002 from './migrations/0002_dictionary_seed.js';
 import * as m0003 from './migrations/0003_archive_records.js';
 import * as m0004 from './migrations/0004_completeness_rules.js';
+import * as m0005 from './migrations/0005_scans.js';
 
 /** Listed in code, not read from a folder, so the bundled server carries its migrations. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -11,6 +12,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0002_dictionary_seed': m0002,
   '0003_archive_records': m0003,
   '0004_completeness_rules': m0004,
+  '0005_scans': m0005,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

@@ -225,7 +225,121 @@ export interface MissingMaterialTable {
   updated_at: string;
 }
 
+
+export interface BlobTable {
+  /** `<algorithm>:<hex>` of the plaintext. */
+  id: string;
+  algorithm: string;
+  hash: string;
+  size: number | string;
+  kind: 'original' | 'master' | 'web' | 'thumb';
+  format: string;
+  created_at: string;
+}
+
+export interface JobTable {
+  id: string;
+  kind: string;
+  /** JSON, validated by the job's schema when taken off the queue. */
+  payload: string;
+  state: 'queued' | 'running' | 'done' | 'failed';
+  priority: number;
+  attempts: number;
+  max_attempts: number;
+  run_after: string;
+  locked_by: string | null;
+  locked_until: string | null;
+  last_error: string | null;
+  dedupe_key: string | null;
+  created_at: string;
+  updated_at: string;
+  finished_at: string | null;
+}
+
+export interface ScanBatchTable {
+  id: string;
+  dossier_id: string | null;
+  source: string;
+  station: string | null;
+  created_by: string;
+  created_by_id: string | null;
+  created_at: string;
+}
+
+export interface ScanFileTable {
+  id: string;
+  batch_id: string;
+  dossier_id: string | null;
+  name: string;
+  size: number | string;
+  blob_id: string | null;
+  format: string | null;
+  page_count: number;
+  status: 'stored' | 'duplicate' | 'rejected';
+  error_code: string | null;
+  error_message: string | null;
+  /** The scan_files id this file repeats. */
+  duplicate_of: string | null;
+  created_at: string;
+}
+
+export interface PageTable {
+  id: string;
+  dossier_id: string;
+  material_id: string | null;
+  page_no: number | null;
+  unlinked_order: number | null;
+  file_id: string;
+  /** 1-based page inside the original file. */
+  source_page: number;
+  original_blob_id: string;
+  master_blob_id: string | null;
+  web_blob_id: string | null;
+  thumb_blob_id: string | null;
+  /** JSON PageOps: a human's corrections. */
+  ops: string;
+  /** JSON: the imaging analysis and its steps. */
+  analysis: string | null;
+  steps: string | null;
+  status: 'pending' | 'processing' | 'processed' | 'failed';
+  error_code: string | null;
+  error_message: string | null;
+  version: number;
+  skew_deg: number | null;
+  rotation: number | null;
+  blank: Bool | null;
+  blurry: Bool | null;
+  blur_score: number | null;
+  dpi: number | null;
+  dpi_low: Bool | null;
+  color_mode: string | null;
+  edge_cut: Bool | null;
+  phash: string | null;
+  processed_at: string | null;
+  replaces_page_id: string | null;
+  deleted_at: string | null;
+  deleted_by: string | null;
+  delete_reason: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface PageStatusTable {
+  page_id: string;
+  stored_at: string;
+  processed_version: number;
+  processed_at: string | null;
+  /** How many times the processing step ran (a resumed crash may add one for the page in flight). */
+  process_runs: number;
+}
+
 export interface Database {
+  blobs: BlobTable;
+  jobs: JobTable;
+  scan_batches: ScanBatchTable;
+  scan_files: ScanFileTable;
+  pages: PageTable;
+  page_status: PageStatusTable;
   cadres: CadreTable;
   dossiers: DossierTable;
   materials: MaterialTable;

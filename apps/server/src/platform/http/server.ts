@@ -71,7 +71,10 @@ export async function createHttpServer(options: HttpOptions): Promise<FastifyIns
 
   // Files sent as the raw request body (catalogue imports) arrive as bytes; their routes set the limit.
   app.addContentTypeParser(
-    ['application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', 'text/csv', 'application/octet-stream'],
+    [
+      'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', 'text/csv', 'application/octet-stream',
+      'image/jpeg', 'image/png', 'image/tiff', 'application/pdf',
+    ],
     { parseAs: 'buffer' },
     (_request, body, done) => done(null, body),
   );

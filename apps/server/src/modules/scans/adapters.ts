@@ -1,0 +1,26 @@
+import { inspectFile, type ImagingPool } from '@dangan/imaging';
+import type { HashAlgorithm } from '../../platform/crypto/hash.js';
+import type { BlobStore } from '../../platform/storage/blob-store.js';
+import type { BlobPort, ImagingPort } from './scans.ports.js';
+
+/** Blob ids in the database are `<algorithm>:<hex>`; the store keys by both parts. */
+export function blobPort(store: BlobStore): BlobPort {
+  return {
+    async put(bytes, algorithm) {
+      const r = await store.put(bytes, { hashAlgorithm: algorithm });
+      return { id: `${r.algorithm}:${r.hash}`, existed: r.existed };
+    },
+    async get(id) {
+      const i = id.indexOf(':');
+      return store.get(id.slice(i + 1), id.slice(0, i) as HashAlgorithm);
+    },
+  };
+}
+
+/** Inspection runs here (it reads headers and decodes once to catch damage); processing on the pool's threads. */
+export function imagingPort(pool: ImagingPool): ImagingPort {
+  return {
+    inspect: (bytes, limits) => inspectFile(bytes, limits),
+    process: (bytes, pageIndex, limits, settings, ops) => pool.process({ bytes, page: pageIndex, limits }, { minDpi: settings.minDpi, ops }),
+  };
+}

@@ -1,0 +1,128 @@
+import type { ClaimedJob, JobQueue, JobRegistry } from './queue.js';
+
+export interface RunnerOptions {
+  /** Jobs in flight at once; the image pool's threads bound the real CPU work. */
+  concurrency: number;
+  pollMs?: number;
+  onError?: (job: ClaimedJob, error: unknown) => void;
+}
+
+/** Error a handler throws for input that will never succeed (a corrupt file): no retry. */
+export class PermanentJobError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'PermanentJobError';
+  }
+}
+
+/**
+ * Takes jobs off the queue and runs their handlers, `concurrency` at a time. Payloads are validated by
+ * the job's schema when taken off the queue.
+ */
+export class JobRunner {
+  private running = false;
+  private readonly inFlight = new Map<string, Promise<void>>();
+  private wake: (() => void) | null = null;
+  private loop: Promise<void> | null = null;
+  private heartbeat: NodeJS.Timeout | null = null;
+  private unsubscribe: (() => void) | null = null;
+
+  constructor(
+    private readonly queue: JobQueue,
+    private readonly registry: JobRegistry,
+    private readonly options: RunnerOptions,
+  ) {}
+
+  async start(): Promise<void> {
+    if (this.running) return;
+    this.running = true;
+    await this.queue.recoverAbandoned();
+    this.unsubscribe = this.queue.onNotify(() => this.wake?.());
+    this.heartbeat = setInterval(() => void this.queue.extend([...this.inFlight.keys()]).catch(() => undefined), Math.max(500, this.queue.leaseMs / 3));
+    this.heartbeat.unref();
+    this.loop = this.run();
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    this.wake?.();
+    await this.loop;
+    await Promise.allSettled(this.inFlight.values());
+    if (this.heartbeat) clearInterval(this.heartbeat);
+    this.unsubscribe?.();
+  }
+
+  /**
+   * Runs until nothing is queued and nothing is in flight (tests, the console import). With
+   * `waitForLeases`, also waits for jobs another (perhaps dead) worker holds until their leases expire
+   * and they can be taken over.
+   */
+  async runUntilIdle(options: { waitForLeases?: boolean } = {}): Promise<void> {
+    for (;;) {
+      const claimed = await this.fill();
+      if (claimed === 0 && this.inFlight.size === 0) {
+        if (!options.waitForLeases || (await this.queue.counts()).running === 0) return;
+        await new Promise((resolve) => setTimeout(resolve, Math.min(1000, this.queue.leaseMs / 4)));
+        continue;
+      }
+      if (this.inFlight.size > 0) await Promise.race(this.inFlight.values());
+    }
+  }
+
+  private async run(): Promise<void> {
+    while (this.running) {
+      let claimed = 0;
+      try {
+        claimed = await this.fill();
+      } catch (err) {
+        process.emitWarning(`任务队列读取失败：${err instanceof Error ? err.message : String(err)}`);
+      }
+      if (!this.running) break;
+      if (claimed === 0 || this.inFlight.size >= this.options.concurrency) {
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, this.options.pollMs ?? 1000);
+          this.wake = () => {
+            clearTimeout(timer);
+            resolve();
+          };
+          if (this.inFlight.size > 0) void Promise.race(this.inFlight.values()).then(() => this.wake?.());
+        });
+        this.wake = null;
+      }
+    }
+  }
+
+  private async fill(): Promise<number> {
+    const free = this.options.concurrency - this.inFlight.size;
+    const jobs = await this.queue.claim(free);
+    for (const job of jobs) {
+      const p = this.execute(job).finally(() => this.inFlight.delete(job.id));
+      this.inFlight.set(job.id, p);
+    }
+    return jobs.length;
+  }
+
+  private async execute(job: ClaimedJob): Promise<void> {
+    const def = this.registry.get(job.kind);
+    if (!def) {
+      await this.queue.fail(job, `未知的任务类型：${job.kind}`, false);
+      return;
+    }
+    const parsed = def.payload.safeParse(job.payload);
+    if (!parsed.success) {
+      await this.queue.fail(job, `任务参数无效：${parsed.error.message}`, false);
+      return;
+    }
+    try {
+      await def.handle(parsed.data, job);
+      await this.queue.complete(job.id);
+    } catch (err) {
+      this.options.onError?.(job, err);
+      const message = err instanceof Error ? err.message : String(err);
+      await this.queue.fail(job, message, !(err instanceof PermanentJobError)).catch(() => undefined);
+    }
+  }
+}
