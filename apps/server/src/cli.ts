@@ -16,6 +16,12 @@ import { VERSION } from './version.js';
 import { storageConfigFromEnv } from './platform/storage/config.js';
 import { importScans, printImportSummary } from './modules/scans/import.command.js';
 import { processImageFile } from './modules/scans/process-image.command.js';
+import { registerScanCommand } from './modules/scans/scan.command.js';
+import { startFolderWatcher } from './modules/scans/watch-folder.js';
+import { setDefaultWorkerFile } from '@dangan/imaging';
+
+// Bundled (dist/cli.js), the image workers run their own bundle next to this one.
+if (import.meta.url.endsWith('.js')) setDefaultWorkerFile(new URL('./imaging-worker.js', import.meta.url));
 
 const config = loadConfig();
 const consoleActor = () => ({ ...SYSTEM_CONTEXT, username: `console:${process.env.USER ?? 'root'}`, clientIp: 'console', roles: '' });
@@ -68,9 +74,12 @@ program
   .action(async () => {
     const core = await openCore(coreOptions());
     const boot = await bootstrapCore(core, config.bootstrapPassword, config.dataDir);
+    await core.blobs.check();
+    const watcher = config.processMode === 'api' ? null : await startFolderWatcher(core, { dataDir: config.dataDir });
     if (config.processMode !== 'api') await core.runner.start();
     if (config.processMode === 'worker') {
       const stopWorker = async () => {
+        await watcher?.stop();
         await core.close();
         process.exit(0);
       };
@@ -87,6 +96,7 @@ program
     }
     const app = await buildApp(core, { webDir: defaultWebDir(), trustProxy: config.trustProxy, logLevel: config.logLevel });
     const stop = async () => {
+      await watcher?.stop();
       await app.close();
       await core.close();
       process.exit(0);
@@ -231,6 +241,8 @@ program
     const output = await processImageFile(resolve(input), { out: opts.out ? resolve(opts.out) : undefined, page: (opts.page ?? 1) - 1, minDpi: opts.minDpi ?? 300 });
     console.log(JSON.stringify(output));
   });
+
+registerScanCommand(program, withCore);
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   if (err instanceof AppError) {
