@@ -26,10 +26,10 @@ beforeAll(async () => {
   await sec.signIn('secadmin', BOOT_PASSWORD);
   const root = await rootUnitId(sec);
   await sec.post('/api/users', {
-    body: { username: 'clerk', displayName: '档案员', unitId: root, password: 'Clerk-Passw0rd1', roleIds: [await roleId(sec, 'archivist')], scope: { kind: 'unit_and_below', unitIds: [] } },
+    body: { username: 'clerk', displayName: '档案员', unitId: root, password: 'Filing-Passw0rd', roleIds: [await roleId(sec, 'archivist')], scope: { kind: 'unit_and_below', unitIds: [] } },
   });
   const clerk = new Agent(t);
-  await clerk.signIn('clerk', 'Clerk-Passw0rd1');
+  await clerk.signIn('clerk', 'Filing-Passw0rd');
   const cadre = json<Cadre>(await clerk.post('/api/cadres', { body: { name: '李强', managingUnitId: root, dossier: { dossierNo: 'K0001', custodianUnitId: root } } }));
   dossierNo = cadre.dossier!.dossierNo;
   const added = await clerk.post(`/api/dossiers/${cadre.dossier!.id}/materials`, { body: { classCode: '1', name: '干部履历表', formedOn: '1990', pages: PAGES } });
@@ -45,7 +45,7 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
-  rmSync(inbox, { recursive: true, force: true });
+  if (inbox) rmSync(inbox, { recursive: true, force: true });
   await t.database.drop();
 });
 
