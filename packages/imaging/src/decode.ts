@@ -13,7 +13,9 @@ export async function decodeSimple(bytes: Buffer, page = 0): Promise<RawImage> {
     const img = sharp(bytes, { page, limitInputPixels: 200_000_000, failOn: 'error' });
     const meta = await img.metadata();
     const hasAlpha = meta.hasAlpha === true;
-    const pipeline = hasAlpha ? img.flatten({ background: '#ffffff' }) : img;
+    const grey = (meta.channels ?? 3) <= 2;
+    // Without toColourspace, sharp hands grey images out as sRGB.
+    const pipeline = (hasAlpha ? img.flatten({ background: '#ffffff' }) : img).toColourspace(grey ? 'b-w' : 'srgb');
     const { data, info } = await pipeline.raw({ depth: 'uchar' }).toBuffer({ resolveWithObject: true });
     const channels = info.channels === 1 || info.channels === 3 || info.channels === 4 ? info.channels : null;
     if (!channels) {

@@ -2,7 +2,7 @@
  * Orientation (0 vs 90) and skew from a downscaled page (≈100 dpi): the ink pixels are projected onto the
  * vertical axis of the candidate rotation, and the angle whose projection profile has the greatest energy
  * (sum of squared bin counts) wins — text lines then fall into few, full bins. A coarse search over
- * ±12° around 0° and 90° on 2×2-pooled points, then a fine search (0.05° steps, parabolic
+ * ±12° around 0° and 90° in 0.5° steps on 2×2-pooled points, then a fine search (0.025° steps, parabolic
  * interpolation of the peak) on all of them.
  */
 import { histMedian, histogram, otsu } from './raster.js';
@@ -88,8 +88,10 @@ function inkPoints(gray: Uint8Array, width: number, height: number, pa: PaperAna
     for (let cx = 0; cx < cw; cx++) {
       const v = cells[cy * cw + cx]!;
       if (v === 0) continue;
-      pts[k++] = (cx + 0.5) * pool;
-      pts[k++] = (cy + 0.5) * pool;
+      // Integer coordinates: at 0° every row of pixels falls into one bin. (Pixel centres at +0.5 would be
+      // split over two bins exactly at 0°, which lowers the energy there and biases a straight page off 0.)
+      pts[k++] = cx * pool;
+      pts[k++] = cy * pool;
       pts[k++] = v;
     }
   }
@@ -167,7 +169,7 @@ export function findSkew(
     if (fixed.skew !== undefined) {
       fb = { angle: base + fixed.skew, score: profileEnergy(coarse, base + fixed.skew, bins, offset / 2, 2) };
     } else {
-      for (let s = -12; s <= 12.0001; s += 0.25) {
+      for (let s = -12; s <= 12.0001; s += 0.5) {
         const score = profileEnergy(coarse, base + s, bins, offset / 2, 2);
         if (score > fb.score) fb = { angle: base + s, score };
       }
@@ -183,7 +185,7 @@ export function findSkew(
     return { base: best.base, skewDeg: fixed.skew, score: best.score, scoreOther, points: npts };
   }
   // Fine search around the coarse peak, all points.
-  const step = 0.05;
+  const step = 0.025;
   const angles: number[] = [];
   const scores: number[] = [];
   for (let d = -0.35; d <= 0.35001; d += step) {

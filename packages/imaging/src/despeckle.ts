@@ -1,9 +1,10 @@
 /**
- * Despeckle on connected components of the binarised page. A component is a speck when it is small
- * (area ≤ ≈ (0.54 mm)², extent ≤ 1 mm) and isolated: no larger component (text) within 0.6 mm; a tiny
- * one (area ≤ ≈ (0.24 mm)²) only needs to be clear of larger components by 2 px at 300 dpi. So a
- * Chinese dot stroke 、 or a period next to a character stays (it is within 0.6 mm of the character),
- * while dust in the margins and between lines goes. Removed pixels, with a one-pixel halo, get the
+ * Despeckle on connected components of the binarised page. Sizes at 300 dpi (scaled with the
+ * resolution): a component of ≤ 18 px (≈ 0.13 mm², dust) is a speck unless it lies within 2 px of a
+ * larger component (then it is likely part of a stroke); one of 19–40 px (up to ≈ 0.29 mm², the size of
+ * a small dot stroke 、 or a period) is a speck only when no larger component (text) is within 0.6 mm;
+ * anything larger, or longer than 1 mm, is kept. So a Chinese dot stroke or a period next to a
+ * character stays, while dust in the margins, between lines and between strokes goes. Removed pixels, with a one-pixel halo, get the
  * mean of the non-ink pixels around the speck (the local paper), in the grey and the colour buffers.
  */
 import type { Components } from './raster.js';
@@ -20,7 +21,7 @@ export function speckleParams(dpi: number): SpeckleParams {
   const s = dpi / 300;
   const mm = dpi / 25.4;
   return {
-    tinyArea: Math.max(2, Math.round(8 * s * s)),
+    tinyArea: Math.max(2, Math.round(18 * s * s)),
     smallArea: Math.max(4, Math.round(40 * s * s)),
     maxExtent: Math.max(3, Math.round(1 * mm)),
     nearDist: Math.max(2, Math.round(0.6 * mm)),

@@ -196,7 +196,7 @@ export async function processPage(image: RawImage, options: ProcessOptions): Pro
   // when it is at least as large as they are.
   const outCh = color ? 3 : 1;
   const out = color ?? gray;
-  const c150 = f150 < 1 ? new Uint8Array(await img(out, cw, chh, outCh).resize(w150, h150, { fit: 'fill' }).raw().toBuffer()) : out;
+  const c150 = f150 < 1 ? new Uint8Array(await img(out, cw, chh, outCh).resize(w150, h150, { fit: 'fill', kernel: 'linear' }).raw().toBuffer()) : out;
   const g150 = outCh === 3 ? toGray(c150, w150, h150, 3) : c150;
   const blur = blurScore(g150, w150, h150, threshold);
   const tiny = new Uint8Array(

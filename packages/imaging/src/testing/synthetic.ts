@@ -139,7 +139,7 @@ function drawPage(w: number, h: number, dpi: number, o: Required<Pick<SyntheticO
     }
     paraLeft--;
     if (paraLeft === 0) count = Math.max(3, Math.floor(perLine * (0.2 + 0.7 * rnd())));
-    const cut = o.cutEdge === 'right' ? perLine + 3 : count;
+    const cut = o.cutEdge === 'right' ? perLine + 6 : count;
     for (let i = indent; i < Math.max(count, cut); i++) {
       const x = left + i * em;
       sincePunct++;
