@@ -118,7 +118,7 @@ export async function openCore(options: CoreOptions): Promise<Core> {
   });
   const imaging = new ImagingPool({ threads: options.imagingThreads ?? 2 });
   const queue = new JobQueue(db, kind, clock, options.jobLeaseMs ?? 60_000);
-  const blobAccess = blobPort(blobs);
+  const blobAccess = blobPort(blobs, () => readSetting(db, 'storage.cipher'));
   const imagingAccess = imagingPort(imaging);
   const scans = new ScansService(db, kind, clock, audit, access, settings, blobAccess, imagingAccess, queue);
   const jobs = new JobRegistry().register(pageProcessJob({ db, kind, clock, settings, blobs: blobAccess, imaging: imagingAccess }));

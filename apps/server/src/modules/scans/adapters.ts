@@ -1,12 +1,15 @@
 import { inspectFile, type ImagingPool } from '@dangan/imaging';
 import type { HashAlgorithm } from '../../platform/crypto/hash.js';
 import type { BlobStore } from '../../platform/storage/blob-store.js';
+import type { BlobCipher } from '../../platform/storage/format.js';
 import type { BlobPort, ImagingPort } from './scans.ports.js';
 
 /** Blob ids in the database are `<algorithm>:<hex>`; the store keys by both parts. */
-export function blobPort(store: BlobStore): BlobPort {
+export function blobPort(store: BlobStore, cipher: () => Promise<BlobCipher>): BlobPort {
   return {
     async put(bytes, algorithm) {
+      // New objects use the cipher the security officer set; objects name their own, so old ones stay readable.
+      store.cipher = await cipher();
       const r = await store.put(bytes, { hashAlgorithm: algorithm });
       return { id: `${r.algorithm}:${r.hash}`, existed: r.existed };
     },

@@ -10,13 +10,14 @@ let t: TestApp;
 let clerk: Agent;
 let scanner: Agent;
 let outsider: Agent;
+let sec: Agent;
 let dossierId: string;
 let dossierNo: string;
 const materials: Record<string, string> = {};
 
 beforeAll(async () => {
   t = await createTestApp();
-  const sec = new Agent(t);
+  sec = new Agent(t);
   await sec.signIn('secadmin', BOOT_PASSWORD);
   const root = await rootUnitId(sec);
   const branch = json<{ id: string }>(await sec.post('/api/units', { body: { parentId: root, code: 'B9', name: '九处' } })).id;
@@ -191,6 +192,20 @@ describe('scans in: upload, linking by name, processing', () => {
     expect(json(res).code).toBe('BLOB_CORRUPT');
     writeFileSync(path, stored);
     expect((await scanner.get(`/api/pages/${page.id}/image`, { query: { variant: 'original' } })).statusCode).toBe(200);
+    expect(stored.subarray(0, 6)).toEqual(Buffer.from([...Buffer.from('DGBO'), 1, 1])); // format 1, SM4
+
+    // The security officer switches new files to AES-256-GCM; old files stay readable.
+    const set = await sec.put('/api/settings/storage.cipher', { body: { value: 'aes-256-gcm' } });
+    expect(set.statusCode, set.body).toBe(200);
+    const batch = await newBatch();
+    const file = await sendOk(batch.id, 'gcm.jpg', await scanPage({ lines: ['AES-256-GCM 加密'] }));
+    const row = await t.core.handle.db.selectFrom('scan_files').select('blob_id').where('id', '=', file.id).executeTakeFirstOrThrow();
+    const gcmPath = join(root, 'sm3', row.blob_id!.slice(4, 6), row.blob_id!.slice(6, 8), row.blob_id!.slice(4));
+    expect(readFileSync(gcmPath)[5]).toBe(2);
+    expect((await scanner.get(`/api/pages/${page.id}/image`, { query: { variant: 'original' } })).statusCode).toBe(200);
+    await sec.put('/api/settings/storage.cipher', { body: { value: 'sm4' } });
+    const gcmPage = (await board()).pages.find((p) => p.fileId === file.id)!;
+    expect((await scanner.post(`/api/pages/${gcmPage.id}/deletion`, { body: { reason: '测试完毕' } })).statusCode).toBe(200);
   });
 });
 

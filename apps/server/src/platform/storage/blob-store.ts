@@ -52,7 +52,8 @@ export function parseBlobKey(key: string): { hash: string; algorithm: HashAlgori
  * both would be a cross-algorithm collision); callers that recorded the algorithm should pass it.
  */
 export class BlobStore {
-  readonly cipher: BlobCipher;
+  /** Cipher for new objects; follows the `storage.cipher` setting. */
+  cipher: BlobCipher;
   readonly maxBytes: number;
   private readonly inFlight = new Map<string, Promise<PutResult>>();
 
