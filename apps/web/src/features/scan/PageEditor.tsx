@@ -306,7 +306,7 @@ export function PageEditor({
           {cropping && <Typography.Text style={{ fontSize: 12 }}>拖动裁切框的边角调整范围，拖动框内移动</Typography.Text>}
         </Flex>
         <div style={{ flex: 1, minHeight: 0, display: 'flex' }}>
-          {page.status === 'processed' || page.version > 0 ? (
+          {page.status === 'processed' ? (
             mode === 'after' ? (
               stageAfter
             ) : mode === 'before' ? (
@@ -323,8 +323,8 @@ export function PageEditor({
             </Flex>
           ) : (
             <Flex flex={1} align="center" justify="center">
-              <Typography.Text type="secondary">
-                <SyncOutlined spin /> 正在处理，请稍候…
+              <Typography.Text type="secondary" data-testid="editor-busy">
+                <SyncOutlined spin /> 正在按原图重新处理，请稍候…
               </Typography.Text>
             </Flex>
           )}
