@@ -49,7 +49,7 @@ describe('who sees and changes which settings', () => {
     expect(list.map((s) => s.key)).toEqual(SECURITY_KEYS);
     expect(SECURITY_KEYS).toEqual([
       'password.minLength', 'password.minClasses', 'password.maxAgeDays', 'login.maxFailures', 'login.lockMinutes',
-      'session.idleMinutes', 'session.absoluteHours',
+      'session.idleMinutes', 'session.absoluteHours', 'storage.cipher',
     ]);
     const minLength = list.find((s) => s.key === 'password.minLength')!;
     expect(minLength).toEqual({
@@ -62,7 +62,10 @@ describe('who sees and changes which settings', () => {
   it('the system administrator sees the system settings only', async () => {
     const list = await settingsOf(o.sysadmin);
     expect(list.map((s) => s.key)).toEqual(SYSTEM_KEYS);
-    expect(SYSTEM_KEYS).toEqual(['audit.hashAlgorithm', 'dossier.numberPattern', 'system.organizationName']);
+    expect(SYSTEM_KEYS).toEqual([
+      'audit.hashAlgorithm', 'dossier.numberPattern', 'scan.minDpi', 'scan.maxFileMB', 'scan.pixelLimit', 'scan.namingTemplates',
+      'scan.sane.device', 'scan.sane.resolution', 'scan.sane.mode', 'scan.sane.source', 'system.organizationName',
+    ]);
     expect(list.find((s) => s.key === 'audit.hashAlgorithm')).toMatchObject({ category: 'system', value: 'sm3', defaultValue: 'sm3' });
   });
 
