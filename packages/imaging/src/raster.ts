@@ -359,3 +359,34 @@ export function findComponents(gray: Uint8Array, width: number, height: number, 
     count, area, minX, minY, maxX, maxY, compStart, compRuns,
   };
 }
+
+/** The same components in the image turned by 180° (runs and boxes mirrored; run order not kept). */
+export function turnComponents180(c: Components): Components {
+  const { width: W, height: H } = c;
+  const n = c.runCount;
+  const runY = new Int32Array(n);
+  const runX0 = new Int32Array(n);
+  const runX1 = new Int32Array(n);
+  // Reverse the run order so that runs stay sorted by row.
+  const runComp = new Int32Array(n);
+  for (let i = 0; i < n; i++) {
+    const j = n - 1 - i;
+    runY[j] = H - 1 - c.runY[i]!;
+    runX0[j] = W - 1 - c.runX1[i]!;
+    runX1[j] = W - 1 - c.runX0[i]!;
+    runComp[j] = c.runComp[i]!;
+  }
+  const compRuns = new Int32Array(n);
+  for (let i = 0; i < n; i++) compRuns[i] = n - 1 - c.compRuns[i]!;
+  const minX = new Int32Array(c.count);
+  const maxX = new Int32Array(c.count);
+  const minY = new Int32Array(c.count);
+  const maxY = new Int32Array(c.count);
+  for (let k = 0; k < c.count; k++) {
+    minX[k] = W - 1 - c.maxX[k]!;
+    maxX[k] = W - 1 - c.minX[k]!;
+    minY[k] = H - 1 - c.maxY[k]!;
+    maxY[k] = H - 1 - c.minY[k]!;
+  }
+  return { ...c, runY, runX0, runX1, runComp, compRuns, minX, maxX, minY, maxY };
+}
