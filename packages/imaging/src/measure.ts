@@ -89,7 +89,8 @@ export function blurScore(gray: Uint8Array, width: number, height: number, thres
   const minStep = 0.15 * contrast;
   const steps = new Uint32Array(256);
   let edges = 0;
-  for (let y = 0; y < height - 1; y++) {
+  // Every other row is plenty for a percentile and halves the cost.
+  for (let y = 0; y < height - 1; y += 2) {
     const row = y * width;
     for (let x = 0; x < width - 1; x++) {
       const i = row + x;
