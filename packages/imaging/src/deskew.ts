@@ -51,8 +51,10 @@ export function analysePaper(gray: Uint8Array, width: number, height: number): P
   }
   const h = histogram(gray, border);
   const t1 = otsu(h);
-  const paperLevel = Math.max(histMedian(h, t1, 255), 0);
-  const threshold = Math.max(1, Math.min(t1, paperLevel - 45));
+  const paperMedian = histMedian(h, t1, 255);
+  const paperLevel = Math.max(paperMedian, 0);
+  // A uniform page (no pixel above Otsu's split) has no ink at all.
+  const threshold = paperMedian < 0 ? 0 : Math.max(1, Math.min(t1, paperLevel - 45));
   return { threshold, paperLevel, border, borderPixels };
 }
 
@@ -159,7 +161,13 @@ export function findSkew(
   const offset = width + height + 2;
   const bins = new Float64Array(2 * offset + 4);
   const npts = pts.length / 3;
-  if (npts < 20) return { base: fixed.base ?? 0, skewDeg: fixed.skew ?? 0, score: 0, scoreOther: 0, points: npts };
+  // Too little ink to see lines, or so much (a black or photographic page) that there are none.
+  let inkPixels = 0;
+  for (let k = 2; k < pts.length; k += 3) inkPixels += pts[k]!;
+  const paperPixels = width * height - pa.borderPixels;
+  if (npts < 20 || inkPixels < 1e-4 * paperPixels || inkPixels > 0.5 * paperPixels) {
+    return { base: fixed.base ?? 0, skewDeg: fixed.skew ?? 0, score: 0, scoreOther: 0, points: npts };
+  }
   const families: Array<0 | 90> = fixed.base !== undefined ? [fixed.base] : [0, 90];
   let best = { base: 0 as 0 | 90, angle: 0, score: -1 };
   let scoreOther = 0;

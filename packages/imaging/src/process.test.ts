@@ -160,6 +160,26 @@ describe('measures', { timeout: 30_000 }, () => {
     expect((await sharp(grey.master).metadata()).channels).toBe(1);
   });
 
+  it('turns and deskews a colour page with a seal, and accepts RGBA', async () => {
+    const p = page({ color: true, seal: true, rotation: 180, skewDeg: 2, borderMm: 5, seed: 53 });
+    const r = await processPage(copy(p.image), OPTS);
+    expect(r.analysis.colorMode).toBe('color');
+    expect(r.analysis.rotation).toBe(180);
+    expect(Math.abs(r.analysis.skewDeg - 2)).toBeLessThanOrEqual(0.3);
+    const { width, height } = p.image;
+    const rgba = Buffer.alloc(width * height * 4, 255);
+    for (let i = 0; i < width * height; i++) p.image.pixels.copy(rgba, i * 4, i * 3, i * 3 + 3);
+    const r4 = await processPage({ ...p.image, pixels: rgba, channels: 4 }, OPTS);
+    expect(withoutTimes(r4.analysis)).toEqual(withoutTimes(r.analysis));
+  });
+
+  it('does not turn blank or uniformly dark pages (which are blank too)', async () => {
+    const blank = await processPage(page({ content: 'blank', speckles: 300, seed: 54 }).image, OPTS);
+    expect([blank.analysis.rotation, blank.analysis.skewDeg]).toEqual([0, 0]);
+    const dark = await processPage({ pixels: Buffer.alloc(300 * 400, 10), width: 300, height: 400, channels: 1, dpi: 150 }, OPTS);
+    expect([dark.analysis.rotation, dark.analysis.skewDeg, dark.analysis.width, dark.analysis.height, dark.analysis.blank]).toEqual([0, 0, 300, 400, true]);
+  });
+
   it('flags text cut at the edge, and only on that side', async () => {
     const cut = await processPage(page({ cutEdge: 'right', seed: 61 }).image, OPTS);
     expect(cut.analysis.edgeContent).toEqual({ top: false, right: true, bottom: false, left: false });

@@ -125,7 +125,8 @@ export async function processPage(image: RawImage, options: ProcessOptions): Pro
     flip = ops.rotation >= 180;
   } else {
     votes = punctuationVotes(comps, dsp.removed, dpi);
-    flip = votes.top >= 3 && votes.top > 2 * votes.bottom;
+    // Turn only on clear evidence from text lines (a photo or a form without punctuation stays as is).
+    flip = votes.lines >= 2 && votes.top >= 3 && votes.top > 2 * votes.bottom;
   }
   let despeckleMs = performance.now() - t;
   const rotation = ((sk.base + (flip ? 180 : 0)) % 360) as 0 | 90 | 180 | 270;
