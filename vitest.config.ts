@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
 const dbSuites = ['apps/server/src/**/*.test.ts', 'apps/server/test/**/*.test.ts'];
@@ -19,7 +20,8 @@ export default defineConfig({
           name: db,
           include: dbSuites,
           exclude: ['**/*.unit.test.ts', '**/node_modules/**', ...e2eSuites],
-          env: { DB: db },
+          // Scanners are SANE's built-in test devices (the project's own SANE configuration).
+          env: { DB: db, SANE_CONFIG_DIR: fileURLToPath(new URL('./apps/server/test/sane', import.meta.url)) },
           testTimeout: 60_000,
           hookTimeout: 60_000,
         },
