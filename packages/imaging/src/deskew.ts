@@ -16,13 +16,20 @@ export interface PaperAnalysis {
   borderPixels: number;
 }
 
+let scratch = new Int32Array(0);
+/** A reusable buffer for synchronous work (no await while it is in use). */
+function scratchInt32(n: number): Int32Array {
+  if (scratch.length < n) scratch = new Int32Array(n);
+  return scratch;
+}
+
 /** Finds the dark scanner border (dark pixels connected to the image edge) and the ink threshold. */
 export function analysePaper(gray: Uint8Array, width: number, height: number): PaperAnalysis {
   const h0 = histogram(gray);
   const p0 = histMedian(h0, otsu(h0), 255);
   const t0 = Math.min(otsu(h0), p0 - 45);
   const border = new Uint8Array(width * height);
-  const stack = new Int32Array(width * height);
+  const stack = scratchInt32(width * height);
   let sp = 0;
   const push = (i: number): void => {
     if (border[i] === 0 && gray[i]! < t0) {

@@ -12,7 +12,7 @@ import sharp from 'sharp';
 import { analysePaper, findSkew } from './deskew.js';
 import { despeckle, punctuationVotes, speckleParams } from './despeckle.js';
 import { blurScore, colourContent, dHash, edgeContent } from './measure.js';
-import { type Box, findComponents, rotateCrop, rotatedSize, toGray, turnComponents180 } from './raster.js';
+import { type Box, boxReduce, findComponents, gridMean, rotateCrop, rotatedSize, toGray, turnComponents180 } from './raster.js';
 import type { PageAnalysis, ProcessOptions, ProcessedPage, RawImage } from './types.js';
 
 /** blurScore below this is `blurry` (calibrated on synthetic pages: sharp ≈ 58–63, 0.17-mm blur ≈ 32). */
@@ -27,7 +27,13 @@ export async function processPage(image: RawImage, options: ProcessOptions): Pro
   const started = performance.now();
   const steps: Step[] = [];
   const ops = options.ops ?? {};
-  const dpi = image.dpi && image.dpi > 0 ? image.dpi : (options.assumedDpi ?? 300);
+  const assumed = options.assumedDpi ?? 300;
+  // A recorded 72 or 96 dpi that would make the page more than 600 mm long is a software default, not
+  // the scan's resolution (a 300-dpi A4 scan saved with "72 dpi" would be 1.2 m tall): use the assumed one.
+  const recorded = image.dpi && image.dpi > 0 ? image.dpi : null;
+  const implausible = recorded !== null && recorded <= 96 && (Math.max(image.width, image.height) / recorded) * 25.4 > 600;
+  const dpi = recorded !== null && !implausible ? recorded : assumed;
+  const dpiSource = recorded === null ? 'assumed' : implausible ? 'assumed (recorded value implausible)' : 'file';
   const mm = dpi / 25.4;
   const { width: W, height: H } = image;
   if (!(W > 0 && H > 0) || image.pixels.length < W * H * image.channels) throw new Error('RawImage: pixel buffer too small');
@@ -191,25 +197,39 @@ export async function processPage(image: RawImage, options: ProcessOptions): Pro
   }
   const blank = sigInk < 2.5 * mm * mm;
   const edges = edgeContent(comps, dsp.removed, paperIn, dpi);
-  const f150 = Math.min(1, 150 / dpi);
-  const w150 = Math.max(1, Math.round(cw * f150));
-  const h150 = Math.max(1, Math.round(chh * f150));
   // A ≈150-dpi copy: the clarity measure and the hash use it, and so do the web and thumb derivatives
-  // when it is at least as large as they are.
+  // when it is at least as large as they are. At 300 (600, …) dpi it is an exact 2×2 (4×4) box average.
   const outCh = color ? 3 : 1;
   const out = color ?? gray;
-  const c150 = f150 < 1 ? new Uint8Array(await img(out, cw, chh, outCh).resize(w150, h150, { fit: 'fill', kernel: 'linear' }).raw().toBuffer()) : out;
+  const k150 = Math.round(dpi / 150);
+  const exact = k150 >= 2 && Math.abs(dpi / 150 - k150) < 0.05;
+  let c150: Uint8Array;
+  let w150: number;
+  let h150: number;
+  if (exact) {
+    const r = boxReduce(out, cw, chh, outCh, k150);
+    c150 = r.data;
+    w150 = r.width;
+    h150 = r.height;
+  } else if (dpi > 150) {
+    const f150 = 150 / dpi;
+    w150 = Math.max(1, Math.round(cw * f150));
+    h150 = Math.max(1, Math.round(chh * f150));
+    c150 = new Uint8Array(await img(out, cw, chh, outCh).resize(w150, h150, { fit: 'fill', kernel: 'linear' }).raw().toBuffer());
+  } else {
+    c150 = out;
+    w150 = cw;
+    h150 = chh;
+  }
   const g150 = outCh === 3 ? toGray(c150, w150, h150, 3) : c150;
   const blur = blurScore(g150, w150, h150, threshold);
-  const tiny = new Uint8Array(
-    await img(g150, w150, h150, 1).resize(9, 8, { fit: 'fill' }).raw().toBuffer(),
-  );
+  const tiny = gridMean(g150, w150, h150, 9, 8, 3);
   const perceptualHash = dHash(tiny);
   const blurry = !blank && blur.score < BLURRY_BELOW;
   const inkRatio = ink / (cw * chh);
   steps.push({
     name: 'measure',
-    params: { blurryBelow: BLURRY_BELOW, minDpi: options.minDpi },
+    params: { blurryBelow: BLURRY_BELOW, minDpi: options.minDpi, recordedDpi: recorded, dpiSource },
     result: { sigInkPixels: sigInk, blurEdges: blur.edges, contrast: blur.contrast, colorPixels: colour?.colorPixels ?? 0, paperChroma: colour?.paperChroma ?? null },
     ms: round(performance.now() - t),
   });
@@ -234,7 +254,7 @@ export async function processPage(image: RawImage, options: ProcessOptions): Pro
           ? c150
           : await img(c150, w150, h150, outCh).resize(ww, wh, { fit: 'fill' }).raw().toBuffer()
         : await img(out, cw, chh, outCh).resize(ww, wh, { fit: 'fill' }).raw().toBuffer();
-  const web = await img(webRaw, ww, wh, outCh).jpeg({ quality: 82 }).toBuffer();
+  const web = await img(webRaw, ww, wh, outCh).jpeg({ quality: 82, optimiseCoding: false }).toBuffer();
   const [tw, th] = fit(ww, wh, thumbSize);
   const thumb = await img(webRaw, ww, wh, outCh).resize(tw, th, { fit: 'fill' }).jpeg({ quality: 75 }).toBuffer();
   steps.push({

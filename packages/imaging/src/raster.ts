@@ -400,3 +400,58 @@ export function turnComponents180(c: Components): Components {
   }
   return { ...c, runY, runX0, runX1, runComp, compRuns, minX, maxX, minY, maxY };
 }
+
+/** Downscale by an integer factor k with a k×k box average (interleaved channels). */
+export function boxReduce(src: Uint8Array, width: number, height: number, channels: number, k: number): { data: Uint8Array; width: number; height: number } {
+  const w = Math.floor(width / k);
+  const h = Math.floor(height / k);
+  const out = new Uint8Array(w * h * channels);
+  if (k === 2 && channels === 1) {
+    for (let y = 0; y < h; y++) {
+      let a = 2 * y * width;
+      let b = a + width;
+      let o = y * w;
+      for (let x = 0; x < w; x++, a += 2, b += 2, o++) out[o] = (src[a]! + src[a + 1]! + src[b]! + src[b + 1]! + 2) >> 2;
+    }
+    return { data: out, width: w, height: h };
+  }
+  const acc = new Uint32Array(w * channels);
+  const n = k * k;
+  const half = n >> 1;
+  for (let y = 0; y < h; y++) {
+    acc.fill(0);
+    for (let r = 0; r < k; r++) {
+      let p = ((y * k + r) * width) * channels;
+      for (let x = 0; x < w; x++) {
+        const o = x * channels;
+        for (let j = 0; j < k; j++) {
+          for (let c = 0; c < channels; c++) acc[o + c]! += src[p + c]!;
+          p += channels;
+        }
+      }
+    }
+    const row = y * w * channels;
+    for (let i = 0; i < w * channels; i++) out[row + i] = ((acc[i]! + half) / n) | 0;
+  }
+  return { data: out, width: w, height: h };
+}
+
+/** Mean onto a gw×gh grid, from every `step`-th pixel of every `step`-th row (for tiny hash thumbnails). */
+export function gridMean(gray: Uint8Array, width: number, height: number, gw: number, gh: number, step = 1): Uint8Array {
+  const sum = new Float64Array(gw * gh);
+  const cnt = new Float64Array(gw * gh);
+  const colCell = new Int32Array(width);
+  for (let x = 0; x < width; x++) colCell[x] = Math.min(gw - 1, Math.floor((x * gw) / width));
+  for (let y = 0; y < height; y += step) {
+    const base = Math.min(gh - 1, Math.floor((y * gh) / height)) * gw;
+    const row = y * width;
+    for (let x = 0; x < width; x += step) {
+      const c = base + colCell[x]!;
+      sum[c]! += gray[row + x]!;
+      cnt[c]!++;
+    }
+  }
+  const out = new Uint8Array(gw * gh);
+  for (let i = 0; i < out.length; i++) out[i] = cnt[i] ? Math.round(sum[i]! / cnt[i]!) : 0;
+  return out;
+}
