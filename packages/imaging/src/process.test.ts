@@ -204,6 +204,12 @@ describe('measures', { timeout: 30_000 }, () => {
     const noDpi = await processPage({ ...p.image, dpi: null }, { minDpi: 300 });
     expect(noDpi.analysis.dpi).toBe(300);
     expect(noDpi.analysis.dpiLow).toBe(false);
+    // "72 dpi" on a 1754-px page would make it 619 mm tall: a software default, so the assumed dpi applies.
+    const bogus = await processPage({ ...p.image, dpi: 72 }, { minDpi: 300, assumedDpi: 150 });
+    expect(bogus.analysis.dpi).toBe(150);
+    // 96 dpi on a 600×800 image is a plausible (low) resolution and is kept.
+    const low = await processPage({ pixels: Buffer.alloc(600 * 800, 230), width: 600, height: 800, channels: 1, dpi: 96 }, OPTS);
+    expect([low.analysis.dpi, low.analysis.dpiLow]).toEqual([96, true]);
   });
 });
 
