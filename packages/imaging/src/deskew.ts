@@ -5,6 +5,7 @@
  * ±12° around 0° and 90° in 0.5° steps on 2×2-pooled points, then a fine search (0.1° then 0.025° steps, parabolic
  * interpolation of the peak) on all of them.
  */
+import { type Alloc, zeroed } from './buffers.js';
 import { histMedian, histogram, otsu } from './raster.js';
 
 export interface PaperAnalysis {
@@ -24,11 +25,11 @@ function scratchInt32(n: number): Int32Array {
 }
 
 /** Finds the dark scanner border (dark pixels connected to the image edge) and the ink threshold. */
-export function analysePaper(gray: Uint8Array, width: number, height: number): PaperAnalysis {
+export function analysePaper(gray: Uint8Array, width: number, height: number, alloc?: Alloc): PaperAnalysis {
   const h0 = histogram(gray);
   const p0 = histMedian(h0, otsu(h0), 255);
   const t0 = Math.min(otsu(h0), p0 - 45);
-  const border = new Uint8Array(width * height);
+  const border = zeroed(alloc, width * height);
   const stack = scratchInt32(width * height);
   let sp = 0;
   const push = (i: number): void => {
@@ -75,10 +76,10 @@ export interface SkewResult {
 }
 
 /** Ink pixels as (x, y, weight) triples; pooled over `pool`×`pool` cells (weight = ink pixels in the cell). */
-function inkPoints(gray: Uint8Array, width: number, height: number, pa: PaperAnalysis, pool: number): Float64Array {
+function inkPoints(gray: Uint8Array, width: number, height: number, pa: PaperAnalysis, pool: number, alloc?: Alloc): Float64Array {
   const cw = Math.ceil(width / pool);
   const chh = Math.ceil(height / pool);
-  const cells = new Uint16Array(cw * chh);
+  const cells = alloc ? new Uint16Array(zeroed(alloc, cw * chh * 2).buffer, 0, cw * chh) : new Uint16Array(cw * chh);
   let n = 0;
   for (let y = 0; y < height; y++) {
     const row = ((y / pool) | 0) * cw;
@@ -91,7 +92,7 @@ function inkPoints(gray: Uint8Array, width: number, height: number, pa: PaperAna
       }
     }
   }
-  const pts = new Float64Array(n * 3);
+  const pts = alloc && n * 24 >= 1 << 20 ? new Float64Array(alloc(n * 24).buffer, 0, n * 3) : new Float64Array(n * 3);
   let k = 0;
   for (let cy = 0; cy < chh; cy++) {
     for (let cx = 0; cx < cw; cx++) {
@@ -161,10 +162,11 @@ export function findSkew(
   height: number,
   pa: PaperAnalysis,
   fixed: { base?: 0 | 90; skew?: number } = {},
+  alloc?: Alloc,
 ): SkewResult {
-  const pts = inkPoints(gray, width, height, pa, 1);
+  const pts = inkPoints(gray, width, height, pa, 1, alloc);
   // The coarse search runs on 2×2-pooled points (≈50 dpi) with 2-px bins.
-  const coarse = inkPoints(gray, width, height, pa, 2);
+  const coarse = inkPoints(gray, width, height, pa, 2, alloc);
   const offset = width + height + 2;
   const bins = new Float64Array(2 * offset + 4);
   const npts = pts.length / 3;

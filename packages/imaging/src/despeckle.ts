@@ -7,6 +7,7 @@
  * character stays, while dust in the margins, between lines and between strokes goes. Removed pixels, with a one-pixel halo, get the
  * mean of the non-ink pixels around the speck (the local paper), in the grey and the colour buffers.
  */
+import { type Alloc, zeroed } from './buffers.js';
 import type { Components } from './raster.js';
 
 export interface SpeckleParams {
@@ -43,6 +44,7 @@ export function despeckle(
   threshold: number,
   dpi: number,
   enabled: boolean,
+  alloc?: Alloc,
 ): DespeckleResult {
   const params = speckleParams(dpi);
   const { width, height, count, area, minX, minY, maxX, maxY } = comps;
@@ -52,7 +54,7 @@ export function despeckle(
   const g = 2;
   const gw = Math.ceil(width / g);
   const gh = Math.ceil(height / g);
-  const grid = new Uint8Array(gw * gh);
+  const grid = zeroed(alloc, gw * gh);
   for (let i = 0; i < comps.runCount; i++) {
     if (area[comps.runComp[i]!]! <= params.smallArea) continue;
     const row = ((comps.runY[i]! / g) | 0) * gw;

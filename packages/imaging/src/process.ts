@@ -10,6 +10,7 @@
  */
 import sharp from 'sharp';
 import { analysePaper, findSkew } from './deskew.js';
+import { acquire, release } from './buffers.js';
 import { despeckle, punctuationVotes, speckleParams } from './despeckle.js';
 import { blurScore, colourContent, dHash, edgeContent } from './measure.js';
 import { type Box, boxReduce, findComponents, gridMean, rotateCrop, rotatedSize, toGray, turnComponents180 } from './raster.js';
@@ -24,6 +25,19 @@ const KEEP_INSET_MM = 0.5;
 type Step = PageAnalysis['steps'][number];
 
 export async function processPage(image: RawImage, options: ProcessOptions): Promise<ProcessedPage> {
+  const held: Uint8Array[] = [];
+  try {
+    return await run(image, options, (size) => {
+      const b = acquire(size);
+      held.push(b);
+      return b;
+    });
+  } finally {
+    release(...held);
+  }
+}
+
+async function run(image: RawImage, options: ProcessOptions, buffer: (size: number) => Uint8Array): Promise<ProcessedPage> {
   const started = performance.now();
   const steps: Step[] = [];
   const ops = options.ops ?? {};
@@ -62,11 +76,11 @@ export async function processPage(image: RawImage, options: ProcessOptions): Pro
       .toBuffer(),
   );
   const grayA = toGray(small, wA, hA, ch);
-  const pa = analysePaper(grayA, wA, hA);
+  const pa = analysePaper(grayA, wA, hA, buffer);
   const colour = ch === 3 ? colourContent(small, wA, hA, pa.border, pa.threshold, dpi * (wA / W)) : null;
   const colorMode: 'color' | 'gray' = colour?.hasColor ? 'color' : 'gray';
   const fixedBase = ops.rotation !== undefined ? ((ops.rotation % 180) as 0 | 90) : undefined;
-  const sk = findSkew(grayA, wA, hA, pa, { base: fixedBase, skew: ops.skewDeg });
+  const sk = findSkew(grayA, wA, hA, pa, { base: fixedBase, skew: ops.skewDeg }, buffer);
   const orientMs = performance.now() - t;
   const skewDeg = sk.skewDeg;
   const angle = sk.base + skewDeg;
@@ -103,11 +117,11 @@ export async function processPage(image: RawImage, options: ProcessOptions): Pro
   let color: Uint8Array | null = null;
   let gray: Uint8Array;
   if (colorMode === 'color') {
-    color = rotateCrop(src, W, H, 3, angle, crop, fillColor, keep);
+    color = rotateCrop(src, W, H, 3, angle, crop, fillColor, keep, buffer(crop[2] * crop[3] * 3));
     gray = toGray(color, crop[2], crop[3], 3);
   } else {
     const g = ch === 3 ? toGray(src, W, H, 3) : src;
-    gray = rotateCrop(g, W, H, 1, angle, crop, [fillGray], keep);
+    gray = rotateCrop(g, W, H, 1, angle, crop, [fillGray], keep, buffer(crop[2] * crop[3]));
   }
   let cw = crop[2];
   let chh = crop[3];
@@ -125,8 +139,8 @@ export async function processPage(image: RawImage, options: ProcessOptions): Pro
   let votes = { bottom: 0, top: 0, lines: 0 };
   // With a manual crop and rotation nothing is needed from the uncut page.
   const skipFirst = manualCrop && ops.rotation !== undefined;
-  let comps = findComponents(gray, skipFirst ? 0 : cw, skipFirst ? 0 : chh, threshold);
-  let dsp = despeckle(comps, gray, color, threshold, dpi, ops.despeckle !== false && !manualCrop);
+  let comps = findComponents(gray, skipFirst ? 0 : cw, skipFirst ? 0 : chh, threshold, buffer);
+  let dsp = despeckle(comps, gray, color, threshold, dpi, ops.despeckle !== false && !manualCrop, buffer);
   if (ops.rotation !== undefined) {
     flip = ops.rotation >= 180;
   } else {
@@ -152,8 +166,8 @@ export async function processPage(image: RawImage, options: ProcessOptions): Pro
     cw = box[2];
     chh = box[3];
     paperIn = [0, 0, cw, chh];
-    comps = findComponents(gray, cw, chh, threshold);
-    dsp = despeckle(comps, gray, color, threshold, dpi, ops.despeckle !== false);
+    comps = findComponents(gray, cw, chh, threshold, buffer);
+    dsp = despeckle(comps, gray, color, threshold, dpi, ops.despeckle !== false, buffer);
     despeckleMs += performance.now() - t;
   } else if (flip) {
     // The measures below read the components: mirror them into the turned frame.
@@ -207,7 +221,7 @@ export async function processPage(image: RawImage, options: ProcessOptions): Pro
   let w150: number;
   let h150: number;
   if (exact) {
-    const r = boxReduce(out, cw, chh, outCh, k150);
+    const r = boxReduce(out, cw, chh, outCh, k150, buffer);
     c150 = r.data;
     w150 = r.width;
     h150 = r.height;

@@ -1,3 +1,5 @@
+import { type Alloc, int32 } from './buffers.js';
+
 /**
  * Linear-pass raster helpers over typed arrays: histograms, thresholds, one-pass rotate+crop, and
  * connected components on run-length-encoded ink.
@@ -88,10 +90,11 @@ export function rotateCrop(
   crop: Box,
   fill: number[],
   keep: Box | null,
+  target?: Uint8Array,
 ): Uint8Array {
   const [W2, H2] = rotatedSize(width, height, angleDeg);
   const [cl, ct, cw, ch] = crop;
-  const out = new Uint8Array(cw * ch * channels);
+  const out = target ?? new Uint8Array(cw * ch * channels);
   const a = (angleDeg * Math.PI) / 180;
   let cos = Math.cos(a);
   let sin = Math.sin(a);
@@ -269,11 +272,14 @@ export interface Components {
   compRuns: Int32Array;
 }
 
-export function findComponents(gray: Uint8Array, width: number, height: number, threshold: number): Components {
-  let cap = 1 << 16;
-  let runY = new Int32Array(cap);
-  let runX0 = new Int32Array(cap);
-  let runX1 = new Int32Array(cap);
+let lastRunCount = 1 << 16;
+
+export function findComponents(gray: Uint8Array, width: number, height: number, threshold: number, alloc?: Alloc): Components {
+  // Start from the size the last page needed, so that the run arrays rarely grow.
+  let cap = Math.max(1 << 16, Math.ceil(lastRunCount * 1.25));
+  let runY = int32(alloc, cap);
+  let runX0 = int32(alloc, cap);
+  let runX1 = int32(alloc, cap);
   let n = 0;
   const rowStart = new Int32Array(height + 1);
   // Paper is mostly ≥ 192: skip four such pixels at a time (valid while the threshold is ≤ 192).
@@ -299,9 +305,9 @@ export function findComponents(gray: Uint8Array, width: number, height: number, 
       while (x < width && gray[base + x]! < threshold) x++;
       if (n === cap) {
         cap *= 2;
-        const a = new Int32Array(cap); a.set(runY); runY = a;
-        const b = new Int32Array(cap); b.set(runX0); runX0 = b;
-        const c = new Int32Array(cap); c.set(runX1); runX1 = c;
+        const a = int32(alloc, cap); a.set(runY); runY = a;
+        const b = int32(alloc, cap); b.set(runX0); runX0 = b;
+        const c = int32(alloc, cap); c.set(runX1); runX1 = c;
       }
       runY[n] = y;
       runX0[n] = x0;
@@ -310,7 +316,8 @@ export function findComponents(gray: Uint8Array, width: number, height: number, 
     }
   }
   rowStart[height] = n;
-  const parent = new Int32Array(n);
+  lastRunCount = n;
+  const parent = int32(alloc, n);
   for (let i = 0; i < n; i++) parent[i] = i;
   const find = (i: number): number => {
     while (parent[i] !== i) {
@@ -337,8 +344,8 @@ export function findComponents(gray: Uint8Array, width: number, height: number, 
       }
     }
   }
-  const runComp = new Int32Array(n);
-  const label = new Int32Array(n).fill(-1);
+  const runComp = int32(alloc, n);
+  const label = int32(alloc, n).fill(-1);
   let count = 0;
   for (let i = 0; i < n; i++) {
     const r = find(i);
@@ -362,7 +369,7 @@ export function findComponents(gray: Uint8Array, width: number, height: number, 
   }
   for (let c = 0; c < count; c++) compStart[c + 1]! += compStart[c]!;
   const fillPos = compStart.slice(0, count);
-  const compRuns = new Int32Array(n);
+  const compRuns = int32(alloc, n);
   for (let i = 0; i < n; i++) compRuns[fillPos[runComp[i]!]!++] = i;
   return {
     width, height, runY: runY.subarray(0, n), runX0: runX0.subarray(0, n), runX1: runX1.subarray(0, n), runComp, runCount: n,
@@ -402,10 +409,17 @@ export function turnComponents180(c: Components): Components {
 }
 
 /** Downscale by an integer factor k with a k×k box average (interleaved channels). */
-export function boxReduce(src: Uint8Array, width: number, height: number, channels: number, k: number): { data: Uint8Array; width: number; height: number } {
+export function boxReduce(
+  src: Uint8Array,
+  width: number,
+  height: number,
+  channels: number,
+  k: number,
+  target?: (size: number) => Uint8Array,
+): { data: Uint8Array; width: number; height: number } {
   const w = Math.floor(width / k);
   const h = Math.floor(height / k);
-  const out = new Uint8Array(w * h * channels);
+  const out = target ? target(w * h * channels) : new Uint8Array(w * h * channels);
   if (k === 2 && channels === 1) {
     for (let y = 0; y < h; y++) {
       let a = 2 * y * width;
