@@ -52,7 +52,11 @@ export async function startSystem(kind: 'sqlite' | 'postgres'): Promise<RunningS
     databaseUrl = u.toString();
   }
   const port = await freePort();
-  const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), HOST: '127.0.0.1', DANGAN_DATA_DIR: dataDir, DATABASE_URL: databaseUrl };
+  const env: NodeJS.ProcessEnv = {
+    ...process.env, PORT: String(port), HOST: '127.0.0.1', DANGAN_DATA_DIR: dataDir, DATABASE_URL: databaseUrl,
+    // Scanners are SANE's built-in test devices (the project's own SANE configuration), never the machine's.
+    SANE_CONFIG_DIR: join(ROOT, 'apps/server/test/sane'),
+  };
   delete env.DANGAN_BOOTSTRAP_PASSWORD;
   const child: ChildProcess = spawn(process.execPath, [BIN, 'serve'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';

@@ -87,7 +87,7 @@ export default function ScanPage() {
           <Statistic title="页数不符的材料" value={mismatched} styles={{ content: mismatched ? { color: '#d46b08' } : undefined }} />
         </Flex>
       </Card>
-      {canIngest && <UploadPanel dossierId={id} dossierNo={data.dossierNo} />}
+      {canIngest && <UploadPanel dossierId={id} dossierNo={data.dossierNo} board={data} />}
       {total === 0 && !canIngest ? (
         <Card>
           <Typography.Text type="secondary">本档案尚无扫描页面</Typography.Text>

@@ -1,20 +1,23 @@
-import { CloudUploadOutlined, FileImageOutlined, FolderOpenOutlined, InboxOutlined } from '@ant-design/icons';
-import { api, SCAN_FILE_STATUS_LABELS, type ScanBatch, type ScanFile } from '@dangan/contracts';
+import { CloudUploadOutlined, FileImageOutlined, FolderOpenOutlined, InboxOutlined, ScanOutlined } from '@ant-design/icons';
+import { api, SCAN_FILE_STATUS_LABELS, type DossierPages, type SaneScanResult, type ScanBatch, type ScanFile } from '@dangan/contracts';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { Button, Card, Flex, Progress, Space, Switch, Table, Tag, Tooltip, Typography, type TableColumnsType } from 'antd';
+import { Alert, Button, Card, Flex, Progress, Space, Switch, Table, Tag, Tooltip, Typography, type TableColumnsType } from 'antd';
 import { useCallback, useEffect, useMemo, useRef, useState, type DragEvent } from 'react';
 import { call, errorText, uploadWithProgress } from '../../api/client';
 import { formatDateTime } from '../../shared/format';
 import { useErrorHandler } from '../../shared/errors';
 import { ACCEPT, contentTypeOf, formatBytes, scanKeys, uploadNameOf } from './model';
+import { SaneScanModal } from './SaneScanModal';
 
 /** Files go up two at a time: the server processes while the next one travels. */
 const PARALLEL = 2;
 
 interface Item {
   key: string;
-  file: File;
+  /** The file being uploaded; none for a page the scanner delivered to the server. */
+  file?: File;
   name: string;
+  size: number;
   loaded: number;
   state: 'queued' | 'uploading' | 'done' | 'failed';
   result?: ScanFile;
@@ -40,10 +43,11 @@ function noteOf(item: Item): string {
 }
 
 /**
- * Upload of many files (or a whole folder) into one scan batch: per-file progress, then the batch's
- * progress until the server has processed every page.
+ * Upload of many files (or a whole folder) into one scan batch, or a scan with the attached scanner
+ * (SANE on the server): per-file progress, then the batch's progress until the server has processed
+ * every page.
  */
-export function UploadPanel({ dossierId, dossierNo, disabled }: { dossierId: string; dossierNo: string; disabled?: boolean }) {
+export function UploadPanel({ dossierId, dossierNo, board, disabled }: { dossierId: string; dossierNo: string; board: DossierPages; disabled?: boolean }) {
   const queryClient = useQueryClient();
   const handleError = useErrorHandler();
   const [items, setItems] = useState<Item[]>([]);
@@ -52,6 +56,9 @@ export function UploadPanel({ dossierId, dossierNo, disabled }: { dossierId: str
   const [uploadsDoneAt, setUploadsDoneAt] = useState(0);
   const [onlyProblems, setOnlyProblems] = useState(false);
   const [dragOver, setDragOver] = useState(false);
+  const [source, setSource] = useState<'upload' | 'sane'>('upload');
+  const [saneOpen, setSaneOpen] = useState(false);
+  const [warning, setWarning] = useState<string | null>(null);
   const fileInput = useRef<HTMLInputElement>(null);
   const folderInput = useRef<HTMLInputElement>(null);
 
@@ -89,30 +96,33 @@ export function UploadPanel({ dossierId, dossierNo, disabled }: { dossierId: str
       return;
     }
     const stamp = Date.now();
-    const next: Item[] = chosen.map((file, i) => ({ key: `${stamp}-${i}`, file, name: uploadNameOf(file), loaded: 0, state: 'queued' }));
+    const next: Item[] = chosen.map((file, i) => ({ key: `${stamp}-${i}`, file, name: uploadNameOf(file), size: file.size, loaded: 0, state: 'queued' }));
     queryClient.setQueryData(scanKeys.batch(created.id), created);
     setItems(next);
     setBatchId(created.id);
     setUploading(true);
     setUploadsDoneAt(0);
     setOnlyProblems(false);
+    setSource('upload');
+    setWarning(null);
 
     const queue = [...next];
     const worker = async () => {
       for (let item = queue.shift(); item; item = queue.shift()) {
-        const key = item.key;
+        const { key, file } = item;
+        if (!file) continue;
         patch(key, { state: 'uploading' });
         try {
           const result = await uploadWithProgress(
             api.scans.upload,
-            { type: contentTypeOf(item.file), data: item.file },
+            { type: contentTypeOf(file), data: file },
             { params: { id: created.id }, query: { name: item.name } },
             { onProgress: (p) => patch(key, { loaded: p.loaded }) },
           );
-          patch(key, { state: 'done', loaded: item.file.size, result });
+          patch(key, { state: 'done', loaded: file.size, result });
         } catch (e) {
           // One file failing does not stop the batch.
-          patch(key, { state: 'failed', loaded: item.file.size, error: errorText(e) });
+          patch(key, { state: 'failed', loaded: file.size, error: errorText(e) });
         }
         void queryClient.invalidateQueries({ queryKey: scanKeys.batch(created.id) });
       }
@@ -122,6 +132,32 @@ export function UploadPanel({ dossierId, dossierNo, disabled }: { dossierId: str
     setUploading(false);
     void queryClient.invalidateQueries({ queryKey: scanKeys.batch(created.id) });
     void queryClient.invalidateQueries({ queryKey: scanKeys.pages(dossierId) });
+  };
+
+  // The scanner: the batch exists while the server scans; its pages arrive all at once when it is done.
+  const onSaneStarted = (created: ScanBatch) => {
+    queryClient.setQueryData(scanKeys.batch(created.id), created);
+    setItems([]);
+    setBatchId(created.id);
+    setUploading(true);
+    setUploadsDoneAt(0);
+    setOnlyProblems(false);
+    setSource('sane');
+    setWarning(null);
+  };
+  const onSaneScanned = (result: SaneScanResult) => {
+    const stamp = Date.now();
+    setItems(result.batch.files.map((f, i) => ({ key: `${stamp}-${i}`, name: f.name, size: f.size, loaded: f.size, state: 'done', result: f })));
+    setWarning(result.warning);
+    queryClient.setQueryData(scanKeys.batch(result.batch.id), result.batch);
+    setUploadsDoneAt(Date.now());
+    setUploading(false);
+    void queryClient.invalidateQueries({ queryKey: scanKeys.batch(result.batch.id) });
+    void queryClient.invalidateQueries({ queryKey: scanKeys.pages(dossierId) });
+  };
+  const onSaneFailed = () => {
+    setUploading(false);
+    setBatchId(null);
   };
 
   const pick = (input: HTMLInputElement | null) => {
@@ -139,8 +175,8 @@ export function UploadPanel({ dossierId, dossierNo, disabled }: { dossierId: str
   };
 
   // Progress: the bytes going up count for 40 %, the pages the server has finished for 60 %.
-  const totalBytes = items.reduce((n, i) => n + i.file.size, 0);
-  const sentBytes = items.reduce((n, i) => n + Math.min(i.loaded, i.file.size), 0);
+  const totalBytes = items.reduce((n, i) => n + i.size, 0);
+  const sentBytes = items.reduce((n, i) => n + Math.min(i.loaded, i.size), 0);
   const uploadedFiles = items.filter((i) => i.state === 'done' || i.state === 'failed').length;
   const settled = !uploading && !!b && b.pages.pending + b.pages.processing === 0 && batch.dataUpdatedAt > uploadsDoneAt && uploadsDoneAt > 0;
   const uploadFrac = totalBytes > 0 ? sentBytes / totalBytes : items.length > 0 ? uploadedFiles / items.length : 0;
@@ -170,13 +206,13 @@ export function UploadPanel({ dossierId, dossierNo, disabled }: { dossierId: str
         </Tooltip>
       ),
     },
-    { title: '大小', key: 'size', width: 90, align: 'right', render: (_, i) => formatBytes(i.file.size) },
+    { title: '大小', key: 'size', width: 90, align: 'right', render: (_, i) => formatBytes(i.size) },
     {
       title: '状态', key: 'state', width: 170,
       render: (_, i) => {
         if (i.state === 'queued') return <Typography.Text type="secondary">等待上传</Typography.Text>;
         if (i.state === 'uploading') {
-          return <Progress size="small" percent={Math.floor((100 * i.loaded) / Math.max(1, i.file.size))} status="active" style={{ margin: 0, width: 150 }} />;
+          return <Progress size="small" percent={Math.floor((100 * i.loaded) / Math.max(1, i.size))} status="active" style={{ margin: 0, width: 150 }} />;
         }
         if (i.state === 'failed') return <Tag color="error">上传失败</Tag>;
         const s = i.result!.status;
@@ -211,7 +247,7 @@ export function UploadPanel({ dossierId, dossierNo, disabled }: { dossierId: str
       title={
         <Space>
           <CloudUploadOutlined />
-          上传扫描图像
+          上传或扫描图像
         </Space>
       }
       extra={
@@ -221,6 +257,9 @@ export function UploadPanel({ dossierId, dossierNo, disabled }: { dossierId: str
           </Button>
           <Button size="small" icon={<FolderOpenOutlined />} disabled={disabled || uploading} onClick={() => pick(folderInput.current)}>
             选择文件夹
+          </Button>
+          <Button size="small" icon={<ScanOutlined />} disabled={disabled || uploading} onClick={() => setSaneOpen(true)} data-testid="sane-scan">
+            扫描仪扫描
           </Button>
         </Space>
       }
@@ -241,7 +280,16 @@ export function UploadPanel({ dossierId, dossierNo, disabled }: { dossierId: str
         onChange={(e) => onChosen(e.target.files)}
         data-testid="scan-folder-input"
       />
-      {items.length === 0 ? (
+      <SaneScanModal
+        open={saneOpen}
+        data={board}
+        dossierId={dossierId}
+        onClose={() => setSaneOpen(false)}
+        onStarted={onSaneStarted}
+        onScanned={onSaneScanned}
+        onFailed={onSaneFailed}
+      />
+      {items.length === 0 && !(uploading && source === 'sane') ? (
         <div
           className={`scan-dropzone${dragOver ? ' scan-dropzone-over' : ''}`}
           onDragOver={(e) => {
@@ -273,11 +321,22 @@ export function UploadPanel({ dossierId, dossierNo, disabled }: { dossierId: str
               />
             </div>
             <Typography.Text data-testid="batch-summary">
-              {settled ? '处理完成' : uploading ? '正在上传' : '正在处理'}：文件 {uploadedFiles}/{items.length}
-              {b && totalCount > 0 && `，页面 ${doneCount}/${totalCount}`}
+              {source === 'sane' ? (
+                <>
+                  {settled ? '处理完成' : uploading ? '扫描仪正在扫描…' : '正在处理'}
+                  {!uploading && `：已扫描 ${items.length} 页`}
+                  {b && totalCount > 0 && `，已处理 ${doneCount}/${totalCount}`}
+                </>
+              ) : (
+                <>
+                  {settled ? '处理完成' : uploading ? '正在上传' : '正在处理'}：文件 {uploadedFiles}/{items.length}
+                  {b && totalCount > 0 && `，页面 ${doneCount}/${totalCount}`}
+                </>
+              )}
               {b && b.pages.failed > 0 && <Typography.Text type="danger">（{b.pages.failed} 页处理失败）</Typography.Text>}
             </Typography.Text>
           </Flex>
+          {warning && <Alert type="warning" showIcon title={warning} data-testid="sane-warning" />}
           <Flex justify="space-between" align="center" wrap gap={8}>
             <Space size={4} wrap>
               <Tag color="success">已接收 {counts.stored}</Tag>
@@ -301,6 +360,7 @@ export function UploadPanel({ dossierId, dossierNo, disabled }: { dossierId: str
             dataSource={shown}
             pagination={false}
             scroll={{ y: 240 }}
+            locale={uploading && source === 'sane' ? { emptyText: '扫描完成后在此列出扫描的页面' } : undefined}
             data-testid="scan-files"
             onRow={(i) => ({ 'data-name': i.name } as React.HTMLAttributes<HTMLElement>)}
           />

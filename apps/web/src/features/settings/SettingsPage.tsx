@@ -13,10 +13,21 @@ import { displayValue, editorFor, problemOf, ValueEditor } from './editors';
 
 type Setting = ResponseOf<typeof api.settings.list>[number];
 
-const CATEGORIES = [
-  { key: 'security', title: '安全策略', note: '由安全保密管理员维护' },
-  { key: 'system', title: '系统', note: '由系统管理员维护' },
-] as const;
+/** The cards of the page: the security officer's settings, and the system administrator's in three parts. */
+const GROUPS: { key: string; title: string; note: string; holds: (s: Setting) => boolean }[] = [
+  { key: 'security', title: '安全策略', note: '由安全保密管理员维护', holds: (s) => s.category === 'security' },
+  { key: 'system', title: '系统', note: '由系统管理员维护', holds: (s) => s.category === 'system' && !s.key.startsWith('scan.') },
+  {
+    key: 'scan', title: '扫描与图像', note: '上传与扫描图像的接收、命名与质量标准；由系统管理员维护',
+    holds: (s) => s.category === 'system' && s.key.startsWith('scan.') && !s.key.startsWith('scan.sane.'),
+  },
+  { key: 'scanner', title: '扫描仪', note: '“扫描仪扫描”所用的设备与参数（SANE）；由系统管理员维护', holds: (s) => s.category === 'system' && s.key.startsWith('scan.sane.') },
+];
+
+/** Settings values are JSON: lists compare by content. */
+function same(a: unknown, b: unknown): boolean {
+  return a === b || JSON.stringify(a) === JSON.stringify(b);
+}
 
 export default function SettingsPage() {
   const { refresh } = useSession();
@@ -60,7 +71,7 @@ export default function SettingsPage() {
     {
       title: '当前值',
       key: 'value',
-      width: 300,
+      width: 360,
       render: (_, s) => {
         const editor = editorFor(s.key, s.defaultValue);
         const value = s.key in drafts ? drafts[s.key] : s.value;
@@ -97,7 +108,22 @@ export default function SettingsPage() {
         );
       },
     },
-    { title: '默认值', key: 'default', width: 150, render: (_, s) => displayValue(editorFor(s.key, s.defaultValue), s.defaultValue) },
+    {
+      title: '默认值',
+      key: 'default',
+      width: 150,
+      render: (_, s) =>
+        Array.isArray(s.defaultValue) ? (
+          // One numbered entry a line, like the editor.
+          <ol style={{ margin: 0, paddingInlineStart: 18, fontFamily: 'monospace', fontSize: 12, overflowWrap: 'anywhere' }}>
+            {(s.defaultValue as unknown[]).map((v, i) => (
+              <li key={i}>{String(v)}</li>
+            ))}
+          </ol>
+        ) : (
+          displayValue(editorFor(s.key, s.defaultValue), s.defaultValue)
+        ),
+    },
     {
       title: '最近修改',
       key: 'updated',
@@ -118,7 +144,7 @@ export default function SettingsPage() {
       width: 150,
       render: (_, s) => {
         const editor = editorFor(s.key, s.defaultValue);
-        const dirty = s.key in drafts && drafts[s.key] !== s.value;
+        const dirty = s.key in drafts && !same(drafts[s.key], s.value);
         const problem = dirty ? problemOf(editor, drafts[s.key]) : null;
         return (
           <Space size={4}>
@@ -131,7 +157,7 @@ export default function SettingsPage() {
             >
               保存
             </Button>
-            {s.value !== s.defaultValue && (
+            {!same(s.key in drafts ? drafts[s.key] : s.value, s.defaultValue) && (
               <Button size="small" type="link" onClick={() => setDrafts((d) => ({ ...d, [s.key]: s.defaultValue }))}>
                 恢复默认
               </Button>
@@ -142,7 +168,7 @@ export default function SettingsPage() {
     },
   ];
 
-  const groups = CATEGORIES.map((c) => ({ ...c, items: (data ?? []).filter((s) => s.category === c.key) })).filter((g) => g.items.length > 0);
+  const groups = GROUPS.map((g) => ({ ...g, items: (data ?? []).filter(g.holds) })).filter((g) => g.items.length > 0);
   return (
     <>
       <PageHeader title="系统设置" description="修改后立即生效，每次修改均记入审计日志。时间均为北京时间。" />

@@ -120,9 +120,11 @@ export function ValueEditor({
         aria-label={label}
         value={lines.join('\n')}
         onChange={(e) => onChange(e.target.value.split('\n'))}
-        autoSize={{ minRows: 2, maxRows: 10 }}
+        autoSize={{ minRows: 2, maxRows: 12 }}
         placeholder="每行一条"
-        style={{ width: '100%', minWidth: 280, fontFamily: 'monospace' }}
+        // One entry a line: a long entry scrolls rather than wrapping into what would look like two.
+        wrap="off"
+        style={{ width: '100%', minWidth: 280, fontFamily: 'monospace', fontSize: 13, overflowX: 'auto' }}
         status={status}
       />
     );
