@@ -269,7 +269,13 @@ describe('scan journey on sqlite', () => {
       const z = (await to.boundingBox())!;
       // Only once nothing (a closing drawer's mask) lies over the page.
       await expect
-        .poll(() => page.evaluate(([x, y]) => !!document.elementFromPoint(x!, y!)?.closest('[data-testid="page-thumb"]'), [a.x + a.width / 2, a.y + a.height / 2]))
+        .poll(() =>
+          page.evaluate(([x, y]) => {
+            type Doc = { elementFromPoint(x: number, y: number): { closest(selector: string): unknown } | null };
+            const doc = (globalThis as unknown as { document: Doc }).document;
+            return !!doc.elementFromPoint(x!, y!)?.closest('[data-testid="page-thumb"]');
+          }, [a.x + a.width / 2, a.y + a.height / 2]),
+        )
         .toBe(true);
       await page.mouse.move(a.x + a.width / 2, a.y + a.height / 2);
       await page.mouse.down();
