@@ -173,9 +173,14 @@ describe('measures', { timeout: 30_000 }, () => {
     expect(withoutTimes(r4.analysis)).toEqual(withoutTimes(r.analysis));
   });
 
-  it('does not turn blank or uniformly dark pages (which are blank too)', async () => {
-    const blank = await processPage(page({ content: 'blank', speckles: 300, seed: 54 }).image, OPTS);
-    expect([blank.analysis.rotation, blank.analysis.skewDeg]).toEqual([0, 0]);
+  it('does not turn blank, one-line or uniformly dark pages (which are blank too)', async () => {
+    for (const seed of [54, 55]) {
+      const blank = await processPage(page({ content: 'blank', speckles: 300, seed, skewDeg: 1 }).image, OPTS);
+      expect([blank.analysis.rotation, blank.analysis.skewDeg]).toEqual([0, 0]);
+    }
+    // One short line: too little to measure by, and its characters must not read as sideways lines.
+    const one = await processPage(page({ content: 'oneLine', speckles: 300, seed: 56, skewDeg: 1 }).image, OPTS);
+    expect([one.analysis.rotation, one.analysis.skewDeg]).toEqual([0, 0]);
     const dark = await processPage({ pixels: Buffer.alloc(300 * 400, 10), width: 300, height: 400, channels: 1, dpi: 150 }, OPTS);
     expect([dark.analysis.rotation, dark.analysis.skewDeg, dark.analysis.width, dark.analysis.height, dark.analysis.blank]).toEqual([0, 0, 300, 400, true]);
   });

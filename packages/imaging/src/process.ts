@@ -80,7 +80,7 @@ async function run(image: RawImage, options: ProcessOptions, buffer: (size: numb
   const colour = ch === 3 ? colourContent(small, wA, hA, pa.border, pa.threshold, dpi * (wA / W)) : null;
   const colorMode: 'color' | 'gray' = colour?.hasColor ? 'color' : 'gray';
   const fixedBase = ops.rotation !== undefined ? ((ops.rotation % 180) as 0 | 90) : undefined;
-  const sk = findSkew(grayA, wA, hA, pa, { base: fixedBase, skew: ops.skewDeg }, buffer);
+  const sk = findSkew(grayA, wA, hA, pa, { base: fixedBase, skew: ops.skewDeg }, buffer, dpi * (wA / W));
   const orientMs = performance.now() - t;
   const skewDeg = sk.skewDeg;
   const angle = sk.base + skewDeg;
