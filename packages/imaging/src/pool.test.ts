@@ -1,6 +1,6 @@
 import sharp from 'sharp';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ImagingPool, processPage } from './index.js';
+import { ImagingError, ImagingPool, processPage } from './index.js';
 import { syntheticPage } from './testing/synthetic.js';
 
 describe('ImagingPool', () => {
@@ -25,5 +25,11 @@ describe('ImagingPool', () => {
       expect(r.analysis.perceptualHash).toBe(local.analysis.perceptualHash);
     }
     expect(pool.workerMemory().length).toBeGreaterThan(0);
+  }, 60_000);
+
+  it('rejects corrupt files with an ImagingError carrying its code', async () => {
+    const err = await pool.process({ bytes: Buffer.from('not an image at all'), page: 0 }, { minDpi: 300 }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ImagingError);
+    expect((err as ImagingError).code).toBe('IMAGE_CORRUPT');
   }, 60_000);
 });

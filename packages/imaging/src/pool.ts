@@ -10,7 +10,8 @@ import { fileURLToPath } from 'node:url';
 import { Piscina } from 'piscina';
 import type { FileLimits } from './formats/types.js';
 import type { ProcessOptions, ProcessedPage, RawImage } from './types.js';
-import type { WorkerMemory, WorkerTask } from './worker.js';
+import { ImagingError, type ImagingErrorCode } from './errors.js';
+import type { WorkerMemory, WorkerResult, WorkerTask } from './worker.js';
 
 let defaultWorkerFile: string | URL = new URL('./worker.ts', import.meta.url);
 
@@ -79,8 +80,10 @@ export class ImagingPool {
       transferList.push(px.buffer as ArrayBuffer);
       task = { kind, image: { width: input.width, height: input.height, channels: input.channels, dpi: input.dpi, pixels: px }, options };
     }
-    const { page, memory } = (await this.piscina.run(task, { transferList })) as { page: Record<string, unknown>; memory: WorkerMemory };
-    this.memory.set(memory.threadId, memory);
+    const result = (await this.piscina.run(task, { transferList })) as WorkerResult;
+    this.memory.set(result.memory.threadId, result.memory);
+    if ('error' in result) throw new ImagingError(result.error.code as ImagingErrorCode, result.error.message);
+    const page = result.page as Record<string, unknown>;
     // Structured clone turns Buffers into Uint8Arrays; wrap them back without copying.
     for (const key of ['master', 'web', 'thumb']) {
       const v = page[key] as Uint8Array | undefined;

@@ -7,6 +7,7 @@ import { resourceUsage } from 'node:process';
 import { threadId } from 'node:worker_threads';
 import sharp from 'sharp';
 import { decodeSimple } from './decode.js';
+import { ImagingError } from './errors.js';
 import { decodePage } from './formats/index.js';
 import type { FileLimits } from './formats/types.js';
 import { processPage, setJfifDensity } from './process.js';
@@ -41,7 +42,25 @@ function sample(): void {
   peakIsolate = Math.max(peakIsolate, m.heapUsed + m.arrayBuffers);
 }
 
-export default async function run(task: WorkerTask): Promise<{ page: unknown; memory: WorkerMemory }> {
+export type WorkerResult =
+  | { page: unknown; memory: WorkerMemory }
+  | { error: { code: string; message: string }; memory: WorkerMemory };
+
+/** ImagingErrors come back as data (a thrown error would lose its code crossing the thread boundary). */
+export default async function run(task: WorkerTask): Promise<WorkerResult> {
+  try {
+    return await runTask(task);
+  } catch (err) {
+    if (err instanceof ImagingError) return { error: { code: err.code, message: err.message }, memory: memory() };
+    throw err;
+  }
+}
+
+function memory(): WorkerMemory {
+  return { threadId, peakIsolateBytes: peakIsolate, maxRssBytes: resourceUsage().maxRSS * 1024 };
+}
+
+async function runTask(task: WorkerTask): Promise<WorkerResult> {
   let image: RawImage;
   if (task.image) {
     const p = task.image.pixels;
@@ -59,7 +78,7 @@ export default async function run(task: WorkerTask): Promise<{ page: unknown; me
     page = await processPage(image, task.options);
   }
   sample();
-  return { page, memory: { threadId, peakIsolateBytes: peakIsolate, maxRssBytes: resourceUsage().maxRSS * 1024 } };
+  return { page, memory: memory() };
 }
 
 /** The floor for the bench: the same decode and the same three encodes, no analysis. */
