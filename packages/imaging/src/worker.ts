@@ -89,10 +89,14 @@ async function bare(image: RawImage, options: ProcessOptions): Promise<{ master:
     const p = sharp(image.pixels, { raw: { width, height, channels } });
     return channels === 1 ? p.toColourspace('b-w') : p;
   };
-  const master = setJfifDensity(await s().jpeg({ quality: options.masterQuality ?? 92, chromaSubsampling: '4:4:4', optimiseCoding: false }).toBuffer(), image.dpi ?? 300);
   const webSize = options.webSize ?? 1600;
-  const web = await s().resize(webSize, webSize, { fit: 'inside', withoutEnlargement: true }).jpeg({ quality: 82 }).toBuffer();
   const ts = options.thumbSize ?? 240;
-  const thumb = await s().resize(ts, ts, { fit: 'inside', withoutEnlargement: true }).jpeg({ quality: 75 }).toBuffer();
+  // Side by side, as in processPage.
+  const [masterJpeg, web, thumb] = await Promise.all([
+    s().jpeg({ quality: options.masterQuality ?? 92, chromaSubsampling: '4:4:4', optimiseCoding: false }).toBuffer(),
+    s().resize(webSize, webSize, { fit: 'inside', withoutEnlargement: true }).jpeg({ quality: 82, optimiseCoding: false }).toBuffer(),
+    s().resize(ts, ts, { fit: 'inside', withoutEnlargement: true }).jpeg({ quality: 75 }).toBuffer(),
+  ]);
+  const master = setJfifDensity(masterJpeg, image.dpi ?? 300);
   return { master, web, thumb };
 }
