@@ -8,7 +8,7 @@
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Piscina } from 'piscina';
-import type { FileLimits } from './formats/types.js';
+import type { FileLimits, Inspection } from './formats/types.js';
 import type { ProcessOptions, ProcessedPage, RawImage } from './types.js';
 import { ImagingError, type ImagingErrorCode } from './errors.js';
 import type { WorkerMemory, WorkerResult, WorkerTask } from './worker.js';
@@ -58,6 +58,14 @@ export class ImagingPool {
   /** Decode + the same three encodes, no analysis: the floor the bench compares against. */
   encodeOnly(input: PoolInput, options: ProcessOptions): Promise<Pick<ProcessedPage, 'master' | 'web' | 'thumb'>> {
     return this.run('bare', input, options) as Promise<Pick<ProcessedPage, 'master' | 'web' | 'thumb'>>;
+  }
+
+  /**
+   * Type, page count and damage check of a file, on a worker thread: decoding every page (pdf.js runs
+   * in JavaScript) would otherwise hold up the server's event loop.
+   */
+  inspect(bytes: Buffer, limits: FileLimits): Promise<Inspection> {
+    return this.run('inspect', { bytes, page: 0, limits }, { minDpi: 300 }) as Promise<Inspection>;
   }
 
   /** Peak memory as last reported by each worker thread. */

@@ -8,7 +8,7 @@ import { threadId } from 'node:worker_threads';
 import sharp from 'sharp';
 import { decodeSimple } from './decode.js';
 import { ImagingError } from './errors.js';
-import { decodePage } from './formats/index.js';
+import { decodePage, inspectFile } from './formats/index.js';
 import type { FileLimits } from './formats/types.js';
 import { processPage, setJfifDensity } from './process.js';
 import type { ProcessOptions, RawImage } from './types.js';
@@ -18,7 +18,7 @@ sharp.concurrency(1);
 sharp.cache(false);
 
 export interface WorkerTask {
-  kind: 'process' | 'bare';
+  kind: 'process' | 'bare' | 'inspect';
   bytes?: Uint8Array;
   page?: number;
   /** With limits, file bytes are decoded by the formats module (PDF, every TIFF compression, limits). */
@@ -61,6 +61,10 @@ function memory(): WorkerMemory {
 }
 
 async function runTask(task: WorkerTask): Promise<WorkerResult> {
+  if (task.kind === 'inspect') {
+    const b = task.bytes!;
+    return { page: await inspectFile(Buffer.from(b.buffer, b.byteOffset, b.byteLength), task.limits!), memory: memory() };
+  }
   let image: RawImage;
   if (task.image) {
     const p = task.image.pixels;

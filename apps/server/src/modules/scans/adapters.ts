@@ -1,4 +1,4 @@
-import { inspectFile, type ImagingPool } from '@dangan/imaging';
+import type { ImagingPool } from '@dangan/imaging';
 import type { HashAlgorithm } from '../../platform/crypto/hash.js';
 import type { BlobStore } from '../../platform/storage/blob-store.js';
 import type { BlobCipher } from '../../platform/storage/format.js';
@@ -20,10 +20,10 @@ export function blobPort(store: BlobStore, cipher: () => Promise<BlobCipher>): B
   };
 }
 
-/** Inspection runs here (it reads headers and decodes once to catch damage); processing on the pool's threads. */
+/** Inspection (decoding every page once to catch damage) and processing both run on the pool's threads. */
 export function imagingPort(pool: ImagingPool): ImagingPort {
   return {
-    inspect: (bytes, limits) => inspectFile(bytes, limits),
+    inspect: (bytes, limits) => pool.inspect(bytes, limits),
     process: (bytes, pageIndex, limits, settings, ops) => pool.process({ bytes, page: pageIndex, limits }, { minDpi: settings.minDpi, ops }),
   };
 }
