@@ -48,9 +48,10 @@ const rootPkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
 // Our workspace packages are TypeScript source and go into the bundle; everything else stays a
 // dependency loaded from node_modules (native addons among them).
 const external = Object.keys(serverPkg.dependencies).filter((d) => !d.startsWith('@dangan/'));
+// The server, and the bundle its image-processing worker threads load next to it.
 await build({
-  entryPoints: [join(root, 'apps/server/src/cli.ts')],
-  outfile: join(root, 'apps/server/dist/cli.js'),
+  entryPoints: { cli: join(root, 'apps/server/src/cli.ts'), 'imaging-worker': join(root, 'packages/imaging/src/worker.ts') },
+  outdir: join(root, 'apps/server/dist'),
   bundle: true,
   platform: 'node',
   format: 'esm',
@@ -58,18 +59,6 @@ await build({
   sourcemap: true,
   external,
   define: { __DANGAN_VERSION__: JSON.stringify(rootPkg.version) },
-  logLevel: 'warning',
-});
-// The image-processing worker threads load their own bundle next to the server's.
-await build({
-  entryPoints: [join(root, 'packages/imaging/src/worker.ts')],
-  outfile: join(root, 'apps/server/dist/imaging-worker.js'),
-  bundle: true,
-  platform: 'node',
-  format: 'esm',
-  target: 'node20',
-  sourcemap: true,
-  external,
   logLevel: 'warning',
 });
 writeFileSync(stampFile, fingerprint);

@@ -1,18 +1,10 @@
 /** The kinds of scanned file the system accepts, decided by content (magic bytes), never by file name. */
 export type ScanFormat = 'jpeg' | 'png' | 'tiff' | 'pdf';
 
-/**
- * One decoded page: 8-bit pixels, row-major, interleaved, no padding. channels 1 = grey (bitonal pages are
- * expanded to 0/255), 3 = RGB. Alpha is flattened onto white, so 4 is not produced by this module.
- * dpi comes from the file's metadata (or, for PDF, from the image's size on the page); null when unknown.
- */
-export interface RawImage {
-  pixels: Buffer;
-  width: number;
-  height: number;
-  channels: 1 | 3 | 4;
-  dpi: number | null;
-}
+// One decoded page: the pipeline's RawImage. This module produces channels 1 (grey; bitonal pages expanded
+// to 0/255) or 3 (RGB), alpha flattened onto white; dpi from the file's metadata (for PDF, from the image's
+// size on the page), null when unknown.
+export type { RawImage } from '../types.js';
 
 export interface FileLimits {
   /** Largest accepted file, in bytes. */

@@ -1,3 +1,4 @@
+import type { FileLimits, ManualOps, ProcessedPage, ScanFormat } from '@dangan/imaging';
 import type { HashAlgorithm } from '../../platform/crypto/hash.js';
 
 /**
@@ -11,47 +12,14 @@ export interface BlobPort {
   get(id: string): Promise<Buffer>;
 }
 
-export type ScanFormat = 'jpeg' | 'png' | 'tiff' | 'pdf';
-
-export interface ScanLimits {
-  maxBytes: number;
-  pixelLimit: number;
-}
+export type { ScanFormat } from '@dangan/imaging';
+/** Size and pixel limits of one file, from the settings. */
+export type ScanLimits = FileLimits;
+export type PageOpsInput = ManualOps;
+export type ProcessedPageOutput = ProcessedPage;
 
 export interface ProcessSettings {
   minDpi: number;
-}
-
-export interface PageOpsInput {
-  rotation?: 0 | 90 | 180 | 270;
-  skewDeg?: number;
-  cropBox?: [number, number, number, number] | null;
-  despeckle?: boolean;
-}
-
-export interface ProcessedPageOutput {
-  analysis: {
-    skewDeg: number;
-    rotation: 0 | 90 | 180 | 270;
-    cropBox: [number, number, number, number];
-    blank: boolean;
-    blurScore: number;
-    blurry: boolean;
-    dpi: number;
-    dpiLow: boolean;
-    colorMode: 'color' | 'gray';
-    hasColorContent: boolean;
-    edgeContent: { top: boolean; right: boolean; bottom: boolean; left: boolean };
-    specklesRemoved: number;
-    width: number;
-    height: number;
-    perceptualHash: string;
-    steps: Array<{ name: string; params: Record<string, unknown>; result: Record<string, unknown>; ms: number }>;
-    ms: number;
-  };
-  master: Buffer;
-  web: Buffer;
-  thumb: Buffer;
 }
 
 export interface ImagingPort {
