@@ -99,6 +99,64 @@ describe('border crop', { timeout: 30_000 }, () => {
   });
 });
 
+describe('border crop at any angle between paper and text', { timeout: 60_000 }, () => {
+  function darkInBand(g: { data: Buffer; width: number; height: number }, bandMm: number): number {
+    let dark = 0;
+    const band = bandMm * MM;
+    for (let y = 0; y < g.height; y++) {
+      for (let x = 0; x < g.width; x++) {
+        const inBand = x < band || y < band || x >= g.width - band || y >= g.height - band;
+        if (inBand && g.data[y * g.width + x]! < 128) dark++;
+      }
+    }
+    return dark;
+  }
+
+  it('leaves no scanner border when the paper is skewed with its content, or straight under crooked content', async () => {
+    const cases: Array<[number, boolean]> = [
+      [-6.5, true], [-2.5, true], [1.2, true], [4, true],
+      [-4, false], [-1.5, false], [2.2, false], [4, false],
+    ];
+    for (const [i, [skewDeg, skewPaper]] of cases.entries()) {
+      const p = page({ borderMm: 8, skewDeg, skewPaper, seed: 100 + i });
+      const { analysis, master } = await processPage(p.image, OPTS);
+      expect(Math.abs(analysis.skewDeg - skewDeg)).toBeLessThanOrEqual(0.3);
+      const g = await gray(master);
+      expect({ skewDeg, skewPaper, dark: darkInBand(g, 3.5) }).toEqual({ skewDeg, skewPaper, dark: 0 });
+      // No more than the paper's bounding box in the deskewed frame, plus the margins.
+      const a = (Math.abs(skewDeg) * Math.PI) / 180;
+      const [pw, ph] = skewPaper ? [194, 281] : [194 * Math.cos(a) + 281 * Math.sin(a), 194 * Math.sin(a) + 281 * Math.cos(a)];
+      expect(g.width / MM).toBeLessThan(pw + 6 + 1);
+      expect(g.height / MM).toBeLessThan(ph + 6 + 1);
+      expect(g.width / MM).toBeGreaterThan(194 - 2);
+    }
+  });
+
+  it('keeps dark content: a photo, a bar near the paper edge and a bar touching it', async () => {
+    const boxes: Array<[number, number, number, number]> = [
+      [0, 40, 70, 12], // header bar from the paper edge (joins the scanner border)
+      [10, 5, 150, 10], // black bar 5 mm below the top edge
+      [130, 200, 45, 55], // dark photo
+    ];
+    const ones = (m: Uint8Array): number => m.reduce((n, v) => n + v, 0);
+    for (const [i, skewDeg] of [0, 3].entries()) {
+      const o = { borderMm: 8, skewDeg, seed: 120 + i };
+      const p0 = page(o);
+      const p1 = page({ ...o, darkBoxes: boxes });
+      // The boxes' pixels that are not text anyway.
+      const area = ones(p1.truth.inkMask) - ones(p0.truth.inkMask);
+      expect(area).toBeGreaterThan(3000 * MM * MM);
+      const plain = await gray((await processPage(p0.image, OPTS)).master);
+      const r = await processPage(p1.image, OPTS);
+      expect(Math.abs(r.analysis.skewDeg - skewDeg)).toBeLessThanOrEqual(0.3);
+      const withBoxes = await gray(r.master);
+      const count = (g: { data: Buffer }): number => g.data.reduce((n, v) => n + (v < 128 ? 1 : 0), 0);
+      expect(count(withBoxes) - count(plain)).toBeGreaterThan(0.97 * area);
+      expect(Math.abs(withBoxes.width - plain.width)).toBeLessThanOrEqual(2);
+    }
+  });
+});
+
 describe('despeckle', { timeout: 30_000 }, () => {
   it('removes ≥ 85 % of speck pixels and loses ≤ 0.3 % of ink', async () => {
     let speckDark = 0;

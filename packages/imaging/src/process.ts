@@ -13,14 +13,17 @@ import { analysePaper, findSkew } from './deskew.js';
 import { acquire, release } from './buffers.js';
 import { despeckle, punctuationVotes, speckleParams } from './despeckle.js';
 import { blurScore, colourContent, dHash, edgeContent } from './measure.js';
-import { type Box, boxReduce, findComponents, gridMean, rotateCrop, rotatedSize, toGray, turnComponents180 } from './raster.js';
+import { type Box, boxReduce, findComponents, gridMean, type HalfPlanes, rotateCrop, rotatedSize, rotatePoint, toGray, turnComponents180 } from './raster.js';
 import type { PageAnalysis, ProcessOptions, ProcessedPage, RawImage } from './types.js';
 
 /** blurScore below this is `blurry` (calibrated on synthetic pages: sharp ≈ 58–63, 0.17-mm blur ≈ 32). */
 export const BLURRY_BELOW = 45;
 /** Margin kept outside the paper edge when cropping a scanner border. */
 export const CROP_MARGIN_MM = 2.5;
+/** The paper edge is filled this far in (the analysis copy places it to ≈ 0.25 mm; edge shadows). */
 const KEEP_INSET_MM = 0.5;
+/** Rows of the analysis copy whose non-border run is shorter than this do not shape the paper (bright specks, streaks). */
+const MIN_PAPER_RUN_MM = 5;
 
 type Step = PageAnalysis['steps'][number];
 
@@ -90,22 +93,27 @@ async function run(image: RawImage, options: ProcessOptions, buffer: (size: numb
   t = performance.now();
   const hasBorder = pa.borderPixels > 0.005 * wA * hA;
   let crop: Box;
-  let keep: Box | null = null;
+  let keep: HalfPlanes | null = null;
+  let hull: Array<[number, number]> | null = null;
   let paper: Box;
   const manualCrop = ops.cropBox !== undefined;
   if (manualCrop) {
     crop = [0, 0, W2, H2];
     paper = crop;
-  } else if (hasBorder) {
-    paper = paperBox(pa.border, wA, hA, W, H, angle, W2, H2);
+  } else if (hasBorder && (hull = paperHull(pa.border, wA, hA, W / wA, H / hA, Math.max(4, Math.round(MIN_PAPER_RUN_MM * mm * (wA / W)))))) {
+    // The paper is the convex hull of what is not scanner border: everything outside it becomes paper
+    // colour while rotating, whatever the angle between the paper edges and the text; the crop is the
+    // paper's bounding box in the rotated frame plus the margin.
+    paper = rotatedBounds(hull, W, H, angle, W2, H2);
     const m = Math.round(CROP_MARGIN_MM * mm);
     const l = Math.max(0, paper[0] - m);
     const tp = Math.max(0, paper[1] - m);
     const r = Math.min(W2, paper[0] + paper[2] + m);
     const b = Math.min(H2, paper[1] + paper[3] + m);
     crop = [l, tp, r - l, b - tp];
+    keep = halfPlanes(hull, KEEP_INSET_MM * mm);
     const e = Math.round(KEEP_INSET_MM * mm);
-    keep = [paper[0] + e, paper[1] + e, Math.max(1, paper[2] - 2 * e), Math.max(1, paper[3] - 2 * e)];
+    paper = [paper[0] + e, paper[1] + e, Math.max(1, paper[2] - 2 * e), Math.max(1, paper[3] - 2 * e)];
   } else {
     const bw = sk.base === 90 ? H : W;
     const bh = sk.base === 90 ? W : H;
@@ -126,9 +134,7 @@ async function run(image: RawImage, options: ProcessOptions, buffer: (size: numb
   let cw = crop[2];
   let chh = crop[3];
   // Paper box relative to the crop.
-  let paperIn: Box = keep
-    ? [keep[0] - crop[0], keep[1] - crop[1], keep[2], keep[3]]
-    : [paper[0] - crop[0], paper[1] - crop[1], paper[2], paper[3]];
+  let paperIn: Box = [paper[0] - crop[0], paper[1] - crop[1], paper[2], paper[3]];
   paperIn = clipBox(paperIn, cw, chh);
   const cropMs = performance.now() - t;
 
@@ -364,46 +370,90 @@ function reverseRgb(rgb: Uint8Array): void {
 }
 
 /**
- * The paper rectangle in the rotated frame: the non-border pixels of the analysis copy, mapped into the
- * rotated frame and projected on both axes; the paper spans the bins holding at least half the peak.
+ * The paper as a convex polygon in source pixels: the hull of the rows' non-border stretches (of at least
+ * `minRun` analysis pixels) of the analysis copy. Dark content that touches the paper edge (and so joined
+ * the border's flood fill) lies inside the hull when paper continues on both sides of it along the edge.
+ * Null when no row has paper.
  */
-function paperBox(border: Uint8Array, wA: number, hA: number, W: number, H: number, angle: number, W2: number, H2: number): Box {
-  const sx = W / wA;
-  const sy = H / hA;
-  const a = (angle * Math.PI) / 180;
-  const cos = Math.cos(a);
-  const sin = Math.sin(a);
-  const bx = Math.ceil(W2 / sx) + 2;
-  const by = Math.ceil(H2 / sy) + 2;
-  const px = new Float64Array(bx);
-  const py = new Float64Array(by);
+function paperHull(border: Uint8Array, wA: number, hA: number, sx: number, sy: number, minRun: number): Array<[number, number]> | null {
+  const pts: Array<[number, number]> = [];
   for (let y = 0; y < hA; y++) {
-    const dy = (y + 0.5) * sy - H / 2;
-    for (let x = 0; x < wA; x++) {
-      if (border[y * wA + x]) continue;
-      const dx = (x + 0.5) * sx - W / 2;
-      const u = (dx * cos - dy * sin + W2 / 2) / sx;
-      const v = (dx * sin + dy * cos + H2 / 2) / sy;
-      const iu = Math.min(bx - 1, Math.max(0, Math.floor(u)));
-      const iv = Math.min(by - 1, Math.max(0, Math.floor(v)));
-      px[iu]!++;
-      py[iv]!++;
+    const row = y * wA;
+    let left = -1;
+    let right = -1;
+    for (let x = 0; x < wA; ) {
+      if (border[row + x]) {
+        x++;
+        continue;
+      }
+      const x0 = x;
+      while (x < wA && !border[row + x]) x++;
+      if (x - x0 >= minRun) {
+        if (left < 0) left = x0;
+        right = x;
+      }
     }
+    if (left < 0) continue;
+    pts.push([left * sx, y * sy], [left * sx, (y + 1) * sy], [right * sx, y * sy], [right * sx, (y + 1) * sy]);
   }
-  const span = (p: Float64Array): [number, number] => {
-    let max = 0;
-    for (const v of p) if (v > max) max = v;
-    let lo = 0;
-    while (lo < p.length && p[lo]! < max / 2) lo++;
-    let hi = p.length - 1;
-    while (hi > lo && p[hi]! < max / 2) hi--;
-    return [lo, hi + 1];
-  };
-  const [u0, u1] = span(px);
-  const [v0, v1] = span(py);
-  const l = Math.max(0, Math.round(u0 * sx));
-  const t = Math.max(0, Math.round(v0 * sy));
-  const r = Math.min(W2, Math.round(u1 * sx));
-  const b = Math.min(H2, Math.round(v1 * sy));
-  return [l, t, Math.max(1, r - l), Math.max(1, b - t)];
+  if (pts.length === 0) return null;
+  // Andrew's monotone chain (the points come sorted by y; sort by x, then y).
+  pts.sort((p, q) => p[0] - q[0] || p[1] - q[1]);
+  const cross = (o: [number, number], a: [number, number], b: [number, number]): number => (a[0] - o[0]) * (b[1] - o[1]) - (a[1] - o[1]) * (b[0] - o[0]);
+  const lower: Array<[number, number]> = [];
+  for (const p of pts) {
+    while (lower.length >= 2 && cross(lower[lower.length - 2]!, lower[lower.length - 1]!, p) <= 0) lower.pop();
+    lower.push(p);
+  }
+  const upper: Array<[number, number]> = [];
+  for (let i = pts.length - 1; i >= 0; i--) {
+    const p = pts[i]!;
+    while (upper.length >= 2 && cross(upper[upper.length - 2]!, upper[upper.length - 1]!, p) <= 0) upper.pop();
+    upper.push(p);
+  }
+  const hull = lower.slice(0, -1).concat(upper.slice(0, -1));
+  return hull.length >= 3 ? hull : null;
+}
+
+/** Inward half-planes of a convex polygon, moved `inset` pixels inwards. */
+function halfPlanes(poly: Array<[number, number]>, inset: number): HalfPlanes {
+  let area = 0;
+  for (let i = 0; i < poly.length; i++) {
+    const [x0, y0] = poly[i]!;
+    const [x1, y1] = poly[(i + 1) % poly.length]!;
+    area += x0 * y1 - x1 * y0;
+  }
+  const sign = area > 0 ? 1 : -1;
+  const planes: HalfPlanes = [];
+  for (let i = 0; i < poly.length; i++) {
+    const [x0, y0] = poly[i]!;
+    const [x1, y1] = poly[(i + 1) % poly.length]!;
+    const len = Math.hypot(x1 - x0, y1 - y0);
+    if (len === 0) continue;
+    // Left normal of the edge for a positive (counter-clockwise in y-up terms) orientation.
+    const nx = (-(y1 - y0) / len) * sign;
+    const ny = ((x1 - x0) / len) * sign;
+    planes.push([nx, ny, nx * x0 + ny * y0 + inset]);
+  }
+  return planes;
+}
+
+/** Bounding box, in the rotated frame, of a polygon given in source pixels. */
+function rotatedBounds(poly: Array<[number, number]>, W: number, H: number, angle: number, W2: number, H2: number): Box {
+  let l = Infinity;
+  let t = Infinity;
+  let r = -Infinity;
+  let b = -Infinity;
+  for (const [x, y] of poly) {
+    const [u, v] = rotatePoint(x, y, W, H, angle);
+    l = Math.min(l, u);
+    t = Math.min(t, v);
+    r = Math.max(r, u);
+    b = Math.max(b, v);
+  }
+  const L = Math.max(0, Math.round(l));
+  const T = Math.max(0, Math.round(t));
+  const R = Math.min(W2, Math.round(r));
+  const B = Math.min(H2, Math.round(b));
+  return [L, T, Math.max(1, R - L), Math.max(1, B - T)];
 }

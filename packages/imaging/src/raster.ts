@@ -77,9 +77,16 @@ export function rotatedSize(width: number, height: number, angleDeg: number): [n
 }
 
 /**
+ * The region of the source to keep (the paper): a convex polygon given as half-planes
+ * `nx·x + ny·y ≥ c` in continuous source coordinates (pixel i covers [i, i + 1)).
+ */
+export type HalfPlanes = Array<[number, number, number]>;
+
+/**
  * Rotates `src` clockwise by `angleDeg` about its centre onto a canvas of `rotatedSize` (the frame in
- * which crop boxes are given), and returns only the pixels of `crop` (in that frame). Pixels outside the
- * source, or outside `keep` (the paper, same frame) when given, get `fill`. Bilinear sampling; one pass.
+ * which crop boxes are given), and returns only the pixels of `crop` (in that frame). Pixels whose sample
+ * point lies outside the source, or outside `keep` (the paper, in source coordinates) when given, get
+ * `fill`. Bilinear sampling; one pass.
  */
 export function rotateCrop(
   src: Uint8Array,
@@ -89,7 +96,7 @@ export function rotateCrop(
   angleDeg: number,
   crop: Box,
   fill: number[],
-  keep: Box | null,
+  keep: HalfPlanes | null,
   target?: Uint8Array,
 ): Uint8Array {
   const [W2, H2] = rotatedSize(width, height, angleDeg);
@@ -100,10 +107,6 @@ export function rotateCrop(
   let sin = Math.sin(a);
   if (Math.abs(cos) < 1e-12) cos = 0;
   if (Math.abs(sin) < 1e-12) sin = 0;
-  const kl = keep ? keep[0] : -Infinity;
-  const kt = keep ? keep[1] : -Infinity;
-  const kr = keep ? keep[0] + keep[2] : Infinity;
-  const kb = keep ? keep[1] + keep[3] : Infinity;
   // Fast path: no rotation, just a crop.
   if (angleDeg === 0 && !keep && cl >= 0 && ct >= 0 && cl + cw <= width && ct + ch <= height) {
     for (let y = 0; y < ch; y++) {
@@ -144,13 +147,26 @@ export function rotateCrop(
   for (let v = 0; v < ch; v++) {
     const oy = ct + v;
     const rowOut = v * cw * channels;
-    // Span of the row inside `keep`; the rest is fill.
+    const dy = oy + 0.5 - H2 / 2;
+    const sxRow = x0c + dy * sin;
+    const syRow = y0c + dy * cos;
+    // Span of the row whose sample points lie inside `keep`; the rest is fill.
     let u0 = 0;
     let u1 = cw;
-    if (oy < kt || oy >= kb) u1 = 0;
-    else {
-      u0 = Math.max(0, Math.min(cw, Math.ceil(kl - cl)));
-      u1 = Math.max(u0, Math.min(cw, Math.ceil(kr - cl)));
+    if (keep) {
+      let lo = 0;
+      let hi = cw;
+      for (const [nx, ny, c] of keep) {
+        // g(u) = nx·(sx(u) + 0.5) + ny·(sy(u) + 0.5) − c ≥ 0, with sx(u) = sxRow + u·cos, sy(u) = syRow − u·sin.
+        const g0 = nx * (sxRow + 0.5) + ny * (syRow + 0.5) - c;
+        const gd = nx * cos - ny * sin;
+        if (Math.abs(gd) < 1e-12) {
+          if (g0 < 0) hi = lo;
+        } else if (gd > 0) lo = Math.max(lo, Math.ceil(-g0 / gd));
+        else hi = Math.min(hi, Math.floor(-g0 / gd) + 1);
+      }
+      u0 = Math.max(0, Math.min(cw, lo));
+      u1 = Math.max(u0, Math.min(cw, hi));
     }
     if (channels === 1) {
       out.fill(fill[0]!, rowOut, rowOut + u0);
@@ -161,9 +177,7 @@ export function rotateCrop(
         for (let c = 0; c < channels; c++) out[rowOut + u * channels + c] = fill[c]!;
       }
     }
-    const dy = oy + 0.5 - H2 / 2;
-    const sxRow = x0c + dy * sin;
-    const syRow = y0c + dy * cos;
+    if (u0 >= u1) continue;
     if (channels === 1) {
       // 16.16 fixed point with 8-bit interpolation weights (drift over a row < 0.03 px).
       const cosF = Math.round(cos * 65536);
@@ -201,18 +215,7 @@ export function rotateCrop(
       while (a1 > a0 && !inside(a1 - 1)) a1--;
       for (let u = u0; u < a0; u++) slow((sxF + (u - u0) * cosF) / 65536, (syF - (u - u0) * sinF) / 65536, rowOut + u);
       for (let u = a1; u < u1; u++) slow((sxF + (u - u0) * cosF) / 65536, (syF - (u - u0) * sinF) / 65536, rowOut + u);
-      let x = sxF + (a0 - u0) * cosF;
-      let y = syF - (a0 - u0) * sinF;
-      for (let u = a0; u < a1; u++, x += cosF, y -= sinF) {
-        const p = (y >> 16) * width + (x >> 16);
-        const fx = (x >> 8) & 255;
-        const fy = (y >> 8) & 255;
-        const a = src[p]!;
-        const c = src[p + width]!;
-        const top = (a << 8) + (src[p + 1]! - a) * fx;
-        const bot = (c << 8) + (src[p + width + 1]! - c) * fx;
-        out[rowOut + u] = ((top << 8) + (bot - top) * fy + 32768) >> 16;
-      }
+      if (a0 < a1) bilinearSpan(src, width, out, rowOut + a0, a1 - a0, sxF + (a0 - u0) * cosF, syF - (a0 - u0) * sinF, cosF, -sinF);
     } else {
       for (let u = u0; u < u1; u++) {
         const sx = sxRow + u * cos;
@@ -235,6 +238,23 @@ export function rotateCrop(
     }
   }
   return out;
+}
+
+/**
+ * Bilinear samples of a grey image along a line, in 16.16 fixed point with 8-bit weights: `n` pixels
+ * from (x, y), stepping (dx, dy). Every sample and its right and lower neighbours must lie inside.
+ */
+function bilinearSpan(src: Uint8Array, width: number, out: Uint8Array, o: number, n: number, x: number, y: number, dx: number, dy: number): void {
+  for (const end = o + n; o < end; o++, x += dx, y += dy) {
+    const p = (y >> 16) * width + (x >> 16);
+    const fx = (x >> 8) & 255;
+    const fy = (y >> 8) & 255;
+    const a = src[p]!;
+    const c = src[p + width]!;
+    const top = (a << 8) + (src[p + 1]! - a) * fx;
+    const bot = (c << 8) + (src[p + width + 1]! - c) * fx;
+    out[o] = ((top << 8) + (bot - top) * fy + 32768) >> 16;
+  }
 }
 
 /** Maps a point of the source to the rotated frame of `rotateCrop`. */

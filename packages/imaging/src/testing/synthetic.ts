@@ -16,6 +16,13 @@ export interface SyntheticOptions {
   borderMm?: number;
   /** Correction angle the pipeline should find (clockwise degrees); the content is turned by −skew. */
   skewDeg?: number;
+  /**
+   * false: the paper lies straight on the scanner and only the content is turned by −skew (a crooked
+   * photocopy), so after deskew the paper edges are no longer parallel to the text. Default true.
+   */
+  skewPaper?: boolean;
+  /** Solid dark rectangles (a photo, a black header bar): [left, top, width, height] in mm on the paper. */
+  darkBoxes?: Array<[number, number, number, number]>;
   /** Clockwise quarter turn that makes the scan upright. */
   rotation?: 0 | 90 | 180 | 270;
   /** 'text' = full page, 'oneLine' = one short line, 'blank' = paper only. */
@@ -36,7 +43,10 @@ export interface SyntheticOptions {
 export interface SyntheticTruth {
   skewDeg: number;
   rotation: 0 | 90 | 180 | 270;
-  /** Paper rectangle [left, top, width, height] in the upright, unskewed scan (null when no border). */
+  /**
+   * Paper rectangle [left, top, width, height] in the upright, unskewed scan (null when no border); with
+   * `skewPaper: false`, in the upright scan as it is (the paper is straight there).
+   */
   paperBox: [number, number, number, number] | null;
   /** 1 = speck pixel that is not ink, in scan coordinates (as returned). */
   speckleMask: Uint8Array;
@@ -176,6 +186,12 @@ export function syntheticPage(options: SyntheticOptions = {}): SyntheticPage {
   const Hp = Hc - 2 * b;
   const color = options.color ?? false;
   const clean = drawPage(Wp, Hp, dpi, { content: options.content ?? 'text', fontPt: options.fontPt ?? 12, cutEdge: options.cutEdge ?? null }, rnd);
+  for (const [l, t, w, h] of options.darkBoxes ?? []) {
+    const x0 = Math.max(0, Math.round(l * mm));
+    const x1 = Math.min(Wp, Math.round((l + w) * mm));
+    for (let y = Math.max(0, Math.round(t * mm)); y < Math.min(Hp, Math.round((t + h) * mm)); y++) clean.fill(1, y * Wp + x0, y * Wp + x1);
+  }
+  const skewPaper = options.skewPaper ?? true;
 
   // Seal mask (red, multiplied over the page), on the paper.
   let seal: Uint8Array | null = null;
@@ -211,8 +227,12 @@ export function syntheticPage(options: SyntheticOptions = {}): SyntheticPage {
       const sy = dx * sin + dy * cos + Hc / 2 - b - 0.5;
       const i = y * Wc + x;
       // Without a border the paper is larger than the scanner glass: it covers the whole scan.
-      if (b > 0 && (sx < -0.5 || sy < -0.5 || sx > Wp - 0.5 || sy > Hp - 0.5)) continue;
+      const px0 = skewPaper ? sx : x - b;
+      const py0 = skewPaper ? sy : y - b;
+      if (b > 0 && (px0 < -0.5 || py0 < -0.5 || px0 > Wp - 0.5 || py0 > Hp - 0.5)) continue;
       onPaper[i] = 1;
+      // Content turned off the straight paper: nothing is printed beyond the drawn page.
+      if (sx < -0.5 || sy < -0.5 || sx > Wp - 0.5 || sy > Hp - 0.5) continue;
       const ix = Math.min(Wp - 2, Math.max(0, Math.floor(sx)));
       const iy = Math.min(Hp - 2, Math.max(0, Math.floor(sy)));
       const fx = Math.min(1, Math.max(0, sx - ix));
