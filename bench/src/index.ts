@@ -1,6 +1,7 @@
 // `npm run bench -- [audit] [--db sqlite|postgres]`: prints figures; asserts nothing.
 import { auditBench } from './audit.bench.js';
 import { catalogueBench } from './catalogue.bench.js';
+import { ingestBench } from './ingest.bench.js';
 import { imagingBench } from './imaging.bench.js';
 
 const args = process.argv.slice(2);
@@ -15,6 +16,7 @@ const scale = scaleIndex >= 0 ? Number(args[scaleIndex + 1]) : 1;
 const benches: Record<string, () => Promise<void>> = {
   audit: () => auditBench(db),
   cadres: () => catalogueBench(db, scale),
+  ingest: () => ingestBench(db, scale),
   imaging: () => imagingBench(),
 };
 for (const name of which.length ? which : Object.keys(benches)) {
