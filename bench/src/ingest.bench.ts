@@ -55,6 +55,7 @@ export async function ingestBench(kind: 'sqlite' | 'postgres', scale = 1): Promi
         const seconds = (performance.now() - started) / 1000;
         const linked = await db.selectFrom('pages').select('id').where('material_id', '=', 'm1').execute();
         console.log(`  接收文件 ${summary.files.stored} 个，处理 ${summary.pages.processed} 页，失败 ${summary.pages.failed} 页，挂接 ${linked.length} 页`);
+        console.log(`  接收（检查、哈希、加密存储、登记挂接）${(summary.receivedMs / 1000).toFixed(1)} s，处理与之并行`);
         console.log(`  全流程：${seconds.toFixed(1)} s，${(pages / seconds).toFixed(2)} 页/秒（${((pages / seconds) * 60).toFixed(0)} 页/分钟）`);
         const steps = await db.selectFrom('pages').select('steps').execute();
         const totals = new Map<string, number>();

@@ -1,4 +1,4 @@
-import type { ImagingPool } from '@dangan/imaging';
+import { inspectFile, sniffFormat, type ImagingPool } from '@dangan/imaging';
 import type { HashAlgorithm } from '../../platform/crypto/hash.js';
 import type { BlobStore } from '../../platform/storage/blob-store.js';
 import type { BlobCipher } from '../../platform/storage/format.js';
@@ -20,10 +20,14 @@ export function blobPort(store: BlobStore, cipher: () => Promise<BlobCipher>): B
   };
 }
 
-/** Inspection (decoding every page once to catch damage) and processing both run on the pool's threads. */
+/**
+ * Inspection decodes every page once to catch damage. Raster files are decoded by libvips on libuv's
+ * threads, which leaves the event loop free, so they are inspected here at once rather than queued behind
+ * page processing; PDFs (pdf.js decodes in JavaScript) go to the pool's threads. Processing runs on the pool.
+ */
 export function imagingPort(pool: ImagingPool): ImagingPort {
   return {
-    inspect: (bytes, limits) => pool.inspect(bytes, limits),
+    inspect: (bytes, limits) => (sniffFormat(bytes) === 'pdf' ? pool.inspect(bytes, limits) : inspectFile(bytes, limits)),
     process: (bytes, pageIndex, limits, settings, ops) => pool.process({ bytes, page: pageIndex, limits }, { minDpi: settings.minDpi, ops }),
   };
 }

@@ -13,6 +13,8 @@ export interface ImportSummary {
   files: { stored: number; duplicate: number; rejected: number };
   pages: { total: number; processed: number; failed: number };
   problems: Array<{ name: string; code: string; message: string }>;
+  /** Until every file was checked, stored and registered (processing runs alongside). */
+  receivedMs: number;
   ms: number;
 }
 
@@ -54,7 +56,7 @@ export async function importScans(
   }
   const batchId = await deps.scans.openSystemBatch({ dossierId, source: 'console', station: null, actor: input.actor });
   const summary: ImportSummary = {
-    batchId, files: { stored: 0, duplicate: 0, rejected: 0 }, pages: { total: 0, processed: 0, failed: 0 }, problems: [], ms: 0,
+    batchId, files: { stored: 0, duplicate: 0, rejected: 0 }, pages: { total: 0, processed: 0, failed: 0 }, problems: [], receivedMs: 0, ms: 0,
   };
   const bar = (label: string) =>
     new SingleBar({ format: `${label} [{bar}] {percentage}% | {value}/{total} | {name}`, hideCursor: true, noTTYOutput: true, notTTYSchedule: 2000 }, Presets.shades_classic);
@@ -76,6 +78,7 @@ export async function importScans(
     receive?.increment(1, { name });
   }
   receive?.stop();
+  summary.receivedMs = Date.now() - started;
 
   const process = input.progress ? bar('图像处理') : null;
   const counts = async () => {
@@ -106,7 +109,7 @@ export async function importScans(
 
 export function printImportSummary(s: ImportSummary): void {
   console.log(
-    `导入完成（${(s.ms / 1000).toFixed(1)} 秒）：接收文件 ${s.files.stored} 个，重复 ${s.files.duplicate} 个，拒收 ${s.files.rejected} 个；` +
+    `导入完成（${(s.ms / 1000).toFixed(1)} 秒，其中接收 ${(s.receivedMs / 1000).toFixed(1)} 秒）：接收文件 ${s.files.stored} 个，重复 ${s.files.duplicate} 个，拒收 ${s.files.rejected} 个；` +
       `页面 ${s.pages.total} 页，已处理 ${s.pages.processed} 页，处理失败 ${s.pages.failed} 页。批次：${s.batchId}`,
   );
   for (const p of s.problems) console.log(`  ${p.name}：${p.message}（${p.code}）`);
