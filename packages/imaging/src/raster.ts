@@ -144,6 +144,13 @@ export function rotateCrop(
     }
   };
   const rowLen = width * channels;
+  // Grey: each row's interpolated stretch is recorded here and sampled after the loop.
+  const spanA = channels === 1 ? new Int32Array(ch) : null;
+  const spanN = channels === 1 ? new Int32Array(ch) : null;
+  const spanX = channels === 1 ? new Int32Array(ch) : null;
+  const spanY = channels === 1 ? new Int32Array(ch) : null;
+  const cosF = Math.round(cos * 65536);
+  const sinF = Math.round(sin * 65536);
   for (let v = 0; v < ch; v++) {
     const oy = ct + v;
     const rowOut = v * cw * channels;
@@ -178,10 +185,8 @@ export function rotateCrop(
       }
     }
     if (u0 >= u1) continue;
-    if (channels === 1) {
+    if (spanA && spanN && spanX && spanY) {
       // 16.16 fixed point with 8-bit interpolation weights (drift over a row < 0.03 px).
-      const cosF = Math.round(cos * 65536);
-      const sinF = Math.round(sin * 65536);
       const sxF = Math.round((sxRow + u0 * cos) * 65536);
       const syF = Math.round((syRow - u0 * sin) * 65536);
       const xLim = xMaxF * 65536;
@@ -215,7 +220,10 @@ export function rotateCrop(
       while (a1 > a0 && !inside(a1 - 1)) a1--;
       for (let u = u0; u < a0; u++) slow((sxF + (u - u0) * cosF) / 65536, (syF - (u - u0) * sinF) / 65536, rowOut + u);
       for (let u = a1; u < u1; u++) slow((sxF + (u - u0) * cosF) / 65536, (syF - (u - u0) * sinF) / 65536, rowOut + u);
-      if (a0 < a1) bilinearSpan(src, width, out, rowOut + a0, a1 - a0, sxF + (a0 - u0) * cosF, syF - (a0 - u0) * sinF, cosF, -sinF);
+      spanA[v] = a0;
+      spanN[v] = a1 - a0;
+      spanX[v] = sxF + (a0 - u0) * cosF;
+      spanY[v] = syF - (a0 - u0) * sinF;
     } else {
       for (let u = u0; u < u1; u++) {
         const sx = sxRow + u * cos;
@@ -234,6 +242,29 @@ export function rotateCrop(
             out[o + c] = top + (bot - top) * fy + 0.5;
           }
         } else slow(sx, sy, o);
+      }
+    }
+  }
+  if (spanA && spanN && spanX && spanY) {
+    if (Math.abs(sin) < 0.5) {
+      // Near 0°: an output row reads one or two source rows at a time (cache-friendly as it is).
+      for (let v = 0; v < ch; v++) if (spanN[v]! > 0) bilinearSpan(src, width, out, v * cw + spanA[v]!, spanN[v]!, spanX[v]!, spanY[v]!, cosF, -sinF);
+    } else {
+      // Near 90°: an output row walks down source columns. Tiles of 16 rows × 256 columns keep the
+      // source lines they read in the cache.
+      const TR = 16;
+      const TC = 256;
+      for (let v0 = 0; v0 < ch; v0 += TR) {
+        const v1 = Math.min(ch, v0 + TR);
+        for (let c0 = 0; c0 < cw; c0 += TC) {
+          for (let v = v0; v < v1; v++) {
+            const a = spanA[v]!;
+            const lo = Math.max(a, c0);
+            const hi = Math.min(a + spanN[v]!, c0 + TC);
+            if (lo >= hi) continue;
+            bilinearSpan(src, width, out, v * cw + lo, hi - lo, spanX[v]! + (lo - a) * cosF, spanY[v]! - (lo - a) * sinF, cosF, -sinF);
+          }
+        }
       }
     }
   }
