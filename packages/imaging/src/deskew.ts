@@ -82,7 +82,7 @@ export interface SkewResult {
 function inkPoints(gray: Uint8Array, width: number, height: number, pa: PaperAnalysis, minArea: number, alloc?: Alloc): Float64Array {
   const masked = alloc ? alloc(width * height) : new Uint8Array(width * height);
   for (let i = 0; i < masked.length; i++) masked[i] = pa.border[i] ? 255 : gray[i]!;
-  const c = findComponents(masked, width, height, pa.threshold);
+  const c = findComponents(masked, width, height, pa.threshold, alloc);
   let n = 0;
   for (let r = 0; r < c.runCount; r++) if (c.area[c.runComp[r]!]! >= minArea) n += c.runX1[r]! - c.runX0[r]! + 1;
   const pts = alloc && n * 24 >= 1 << 20 ? new Float64Array(alloc(n * 24).buffer, 0, n * 3) : new Float64Array(n * 3);

@@ -64,9 +64,9 @@ export function colourContent(
  * as a percentage of the ink-to-paper contrast. See PageAnalysis.blurScore.
  */
 export function blurScore(gray: Uint8Array, width: number, height: number, threshold: number): { score: number; edges: number; contrast: number } {
-  // Rows 0, 2, 4, …: the same rows the edge loop below reads.
+  // Rows 0, 4, 8, …: the same rows the edge loop below reads.
   const h = new Uint32Array(256);
-  for (let y = 0; y < height; y += 2) {
+  for (let y = 0; y < height - 1; y += 4) {
     const row = y * width;
     for (let x = 0; x < width; x++) h[gray[row + x]!]!++;
   }
@@ -93,8 +93,8 @@ export function blurScore(gray: Uint8Array, width: number, height: number, thres
   const minStep = 0.15 * contrast;
   const steps = new Uint32Array(256);
   let edges = 0;
-  // Every other row is plenty for a percentile and halves the cost.
-  for (let y = 0; y < height - 1; y += 2) {
+  // Every fourth row (≈ 0.7 mm apart at 150 dpi) is plenty for a percentile and quarters the cost.
+  for (let y = 0; y < height - 1; y += 4) {
     const row = y * width;
     for (let x = 0; x < width - 1; x++) {
       const i = row + x;

@@ -218,8 +218,29 @@ export function rotateCrop(
       a1 = Math.min(u1, Math.max(a0, a1));
       while (a0 < a1 && !inside(a0)) a0++;
       while (a1 > a0 && !inside(a1 - 1)) a1--;
-      for (let u = u0; u < a0; u++) slow((sxF + (u - u0) * cosF) / 65536, (syF - (u - u0) * sinF) / 65536, rowOut + u);
-      for (let u = a1; u < u1; u++) slow((sxF + (u - u0) * cosF) / 65536, (syF - (u - u0) * sinF) / 65536, rowOut + u);
+      // Samples more than 2 px outside the source are fill (the corners of an uncropped rotated page):
+      // only those in between go through the careful path.
+      let b0 = u0;
+      let b1 = u1;
+      const nearRange = (f0: number, df: number, lim: number): void => {
+        const M = 2 * 65536;
+        if (df === 0) {
+          if (f0 < -M || f0 > lim + M) [b0, b1] = [u1, u0];
+          return;
+        }
+        const r0 = u0 + (-M - f0) / df;
+        const r1 = u0 + (lim + M - f0) / df;
+        b0 = Math.max(b0, Math.floor(Math.min(r0, r1)));
+        b1 = Math.min(b1, Math.ceil(Math.max(r0, r1)) + 1);
+      };
+      nearRange(sxF, cosF, xLim);
+      nearRange(syF, -sinF, yLim);
+      const fillTo = Math.min(a0, Math.max(u0, b0));
+      const fillFrom = Math.max(a1, Math.min(u1, b1));
+      out.fill(fill[0]!, rowOut + u0, rowOut + fillTo);
+      out.fill(fill[0]!, rowOut + fillFrom, rowOut + u1);
+      for (let u = fillTo; u < a0; u++) slow((sxF + (u - u0) * cosF) / 65536, (syF - (u - u0) * sinF) / 65536, rowOut + u);
+      for (let u = a1; u < fillFrom; u++) slow((sxF + (u - u0) * cosF) / 65536, (syF - (u - u0) * sinF) / 65536, rowOut + u);
       spanA[v] = a0;
       spanN[v] = a1 - a0;
       spanX[v] = sxF + (a0 - u0) * cosF;
@@ -276,6 +297,14 @@ export function rotateCrop(
  * from (x, y), stepping (dx, dy). Every sample and its right and lower neighbours must lie inside.
  */
 function bilinearSpan(src: Uint8Array, width: number, out: Uint8Array, o: number, n: number, x: number, y: number, dx: number, dy: number): void {
+  if (((x | y | dx | dy) & 0xffff) === 0) {
+    // Every sample on a pixel centre (0° or a quarter turn, no skew): a strided copy.
+    let p = (y >> 16) * width + (x >> 16);
+    const step = (dy >> 16) * width + (dx >> 16);
+    if (step === 1) out.set(src.subarray(p, p + n), o);
+    else for (const end = o + n; o < end; o++, p += step) out[o] = src[p]!;
+    return;
+  }
   for (const end = o + n; o < end; o++, x += dx, y += dy) {
     const p = (y >> 16) * width + (x >> 16);
     const fx = (x >> 8) & 255;
@@ -323,11 +352,12 @@ export interface Components {
   compRuns: Int32Array;
 }
 
-let lastRunCount = 1 << 16;
+/** Runs per row of the last image (about the same for a page's analysis copy and the page itself). */
+let lastRunsPerRow = 0;
 
 export function findComponents(gray: Uint8Array, width: number, height: number, threshold: number, alloc?: Alloc): Components {
   // Start from the size the last page needed, so that the run arrays rarely grow.
-  let cap = Math.max(1 << 16, Math.ceil(lastRunCount * 1.25));
+  let cap = Math.max(1 << 16, Math.ceil(lastRunsPerRow * height * 1.25));
   let runY = int32(alloc, cap);
   let runX0 = int32(alloc, cap);
   let runX1 = int32(alloc, cap);
@@ -367,7 +397,7 @@ export function findComponents(gray: Uint8Array, width: number, height: number, 
     }
   }
   rowStart[height] = n;
-  lastRunCount = n;
+  if (height > 0) lastRunsPerRow = n / height;
   const parent = int32(alloc, n);
   for (let i = 0; i < n; i++) parent[i] = i;
   const find = (i: number): number => {
