@@ -47,9 +47,12 @@ export function analysePaper(gray: Uint8Array, width: number, height: number, al
     push(y * width + width - 1);
   }
   let borderPixels = 0;
+  // The paper's histogram is the whole image's minus the border's (counted as the fill reaches it).
+  const h = h0.slice();
   while (sp > 0) {
     const i = stack[--sp]!;
     borderPixels++;
+    h[gray[i]!]!--;
     const x = i % width;
     const y = (i - x) / width;
     if (x > 0) push(i - 1);
@@ -57,7 +60,6 @@ export function analysePaper(gray: Uint8Array, width: number, height: number, al
     if (y > 0) push(i - width);
     if (y < height - 1) push(i + width);
   }
-  const h = histogram(gray, border);
   const t1 = otsu(h);
   const paperMedian = histMedian(h, t1, 255);
   const paperLevel = Math.max(paperMedian, 0);
