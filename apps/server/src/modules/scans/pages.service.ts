@@ -2,7 +2,7 @@ import type { DossierPages, PageImageVariant, PageOps, ScanPage, ScanPageDetail 
 import { compareClassCodes, type ClassCode } from '@dangan/domain';
 import type { Clock } from '../../platform/clock.js';
 import type { DatabaseKind, Db, Executor } from '../../platform/db/connect.js';
-import { conflict, invalid, notFound } from '../../platform/errors.js';
+import { AppError, conflict, invalid, notFound } from '../../platform/errors.js';
 import type { JobQueue } from '../../platform/queue/queue.js';
 import type { AccessService, Authorized, DataScope } from '../access/access.js';
 import type { Actor } from '../access/actor.js';
@@ -59,7 +59,19 @@ export class PagesService {
         action: 'page.image.view', objectType: 'page', objectId: page.id, objectLabel: `${dossier.dossier_no}·${page.file_name}`, detail: { variant },
       });
     }
-    const bytes = await this.blobs.get(blobId);
+    let bytes: Buffer;
+    try {
+      bytes = await this.blobs.get(blobId);
+    } catch (err) {
+      // A stored file that fails its integrity check is evidence: it goes to the audit log, not only to the user.
+      if (err instanceof AppError && err.code === 'BLOB_CORRUPT') {
+        await this.audit.record(actor.audit, {
+          action: 'page.image.view', result: 'failure', objectType: 'page', objectId: page.id, objectLabel: `${dossier.dossier_no}·${page.file_name}`,
+          detail: { variant, blob: blobId, code: err.code },
+        });
+      }
+      throw err;
+    }
     const format = variant === 'original' ? (page.file_format ?? 'jpeg') : 'jpeg';
     return { bytes, type: MIME_OF_FORMAT[format] ?? 'application/octet-stream', name: page.file_name };
   }

@@ -190,6 +190,9 @@ describe('scans in: upload, linking by name, processing', () => {
     const res = await scanner.get(`/api/pages/${page.id}/image`, { query: { variant: 'original' } });
     expect(res.statusCode).toBe(500);
     expect(json(res).code).toBe('BLOB_CORRUPT');
+    const evidence = await t.core.handle.db.selectFrom('audit_events').select(['result', 'detail']).where('action', '=', 'page.image.view').where('result', '=', 'failure').execute();
+    expect(evidence).toHaveLength(1);
+    expect(JSON.parse(evidence[0]!.detail!)).toMatchObject({ code: 'BLOB_CORRUPT', variant: 'original' });
     writeFileSync(path, stored);
     expect((await scanner.get(`/api/pages/${page.id}/image`, { query: { variant: 'original' } })).statusCode).toBe(200);
     expect(stored.subarray(0, 6)).toEqual(Buffer.from([...Buffer.from('DGBO'), 1, 1])); // format 1, SM4
