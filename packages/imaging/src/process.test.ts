@@ -132,6 +132,15 @@ describe('border crop at any angle between paper and text', { timeout: 60_000 },
     }
   });
 
+  it('is not widened by a bright streak across the scanner background', async () => {
+    const p = page({ borderMm: 8, skewDeg: 2, seed: 110 });
+    const { width } = p.image;
+    for (let y = Math.round(0.5 * MM); y < Math.round(1.5 * MM); y++) p.image.pixels.fill(225, y * width, (y + 1) * width);
+    const { analysis, master } = await processPage(p.image, OPTS);
+    expect(analysis.cropBox[1] / MM).toBeGreaterThan(2);
+    expect(darkInBand(await gray(master), 3.5)).toBe(0);
+  });
+
   it('keeps dark content: a photo, a bar near the paper edge and a bar touching it', async () => {
     const boxes: Array<[number, number, number, number]> = [
       [0, 40, 70, 12], // header bar from the paper edge (joins the scanner border)

@@ -371,16 +371,15 @@ function reverseRgb(rgb: Uint8Array): void {
 
 /**
  * The paper as a convex polygon in source pixels: the hull of the rows' non-border stretches (of at least
- * `minRun` analysis pixels) of the analysis copy. Dark content that touches the paper edge (and so joined
+ * `minRun` analysis pixels) of the analysis copy, over the largest band of joined rows. Dark content that touches the paper edge (and so joined
  * the border's flood fill) lies inside the hull when paper continues on both sides of it along the edge.
  * Null when no row has paper.
  */
 function paperHull(border: Uint8Array, wA: number, hA: number, sx: number, sy: number, minRun: number): Array<[number, number]> | null {
-  const pts: Array<[number, number]> = [];
+  const lefts = new Int32Array(hA).fill(-1);
+  const rights = new Int32Array(hA).fill(-1);
   for (let y = 0; y < hA; y++) {
     const row = y * wA;
-    let left = -1;
-    let right = -1;
     for (let x = 0; x < wA; ) {
       if (border[row + x]) {
         x++;
@@ -389,14 +388,39 @@ function paperHull(border: Uint8Array, wA: number, hA: number, sx: number, sy: n
       const x0 = x;
       while (x < wA && !border[row + x]) x++;
       if (x - x0 >= minRun) {
-        if (left < 0) left = x0;
-        right = x;
+        if (lefts[y]! < 0) lefts[y] = x0;
+        rights[y] = x;
       }
     }
-    if (left < 0) continue;
+  }
+  // Bands of rows, each row's stretch overlapping the next; the paper is the band of largest area (a
+  // bright streak across the scanner background, away from the paper, is a band of its own).
+  let y0 = -1;
+  let y1 = -1;
+  let bestArea = 0;
+  for (let y = 0, start = -1, area = 0; y <= hA; y++) {
+    const joined = y < hA && lefts[y]! >= 0 && (start < 0 || (lefts[y]! < rights[y - 1]! && rights[y]! > lefts[y - 1]!));
+    if (joined) {
+      if (start < 0) start = y;
+      area += rights[y]! - lefts[y]!;
+      continue;
+    }
+    if (start >= 0 && area > bestArea) {
+      bestArea = area;
+      y0 = start;
+      y1 = y - 1;
+    }
+    // A row with paper that does not join the band above starts a new one.
+    start = y < hA && lefts[y]! >= 0 ? y : -1;
+    area = start >= 0 ? rights[y]! - lefts[y]! : 0;
+  }
+  if (y0 < 0) return null;
+  const pts: Array<[number, number]> = [];
+  for (let y = y0; y <= y1; y++) {
+    const left = lefts[y]!;
+    const right = rights[y]!;
     pts.push([left * sx, y * sy], [left * sx, (y + 1) * sy], [right * sx, y * sy], [right * sx, (y + 1) * sy]);
   }
-  if (pts.length === 0) return null;
   // Andrew's monotone chain (the points come sorted by y; sort by x, then y).
   pts.sort((p, q) => p[0] - q[0] || p[1] - q[1]);
   const cross = (o: [number, number], a: [number, number], b: [number, number]): number => (a[0] - o[0]) * (b[1] - o[1]) - (a[1] - o[1]) * (b[0] - o[0]);
