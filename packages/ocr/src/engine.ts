@@ -1,0 +1,150 @@
+/**
+ * The OCR engine: PaddleOCR PP-OCRv4 detection + recognition run by onnxruntime-node (CPU), with our
+ * own pre-processing, DB post-processing, batching and CTC decoding.
+ *
+ * One engine holds one detection and one recognition session, loaded once, each on one intra-op
+ * thread by default: to use several cores run several engines (one per worker thread).
+ */
+import { performance } from 'node:perf_hooks';
+import * as ort from 'onnxruntime-node';
+import { type DbOptions, DEFAULT_DB, dbBoxes, type DetBox } from './db.js';
+import { ctcGreedy, REC_HEIGHT, recWidth, sampleCrop } from './ctc.js';
+import { detectionSize, detectionTensor, type OcrInput, toRaw } from './image.js';
+import { type OcrLine, type Piece, readingOrder } from './layout.js';
+import { defaultModelFiles, loadAlphabet, type ModelFiles } from './models.js';
+
+export interface OcrEngineOptions {
+  /** Intra-op threads per session (default 1). */
+  threads?: number;
+  models?: ModelFiles;
+}
+
+export interface RecognizeOptions {
+  /** Longer side of the image the detector sees (default 1600 px; the image is never enlarged). */
+  maxSide?: number;
+  /** Lines whose mean confidence is below this are dropped (default 0.5, as PaddleOCR). */
+  minConfidence?: number;
+  db?: Partial<DbOptions>;
+}
+
+export interface OcrResult {
+  lines: OcrLine[];
+  /** Wall time of the whole call. */
+  ms: number;
+  /** Milliseconds per stage: decode, detPrep, det, detPost, recPrep, rec, recDecode, layout. */
+  timings: Record<string, number>;
+}
+
+/** Crops in one recognition batch at most, and the most input columns (48 high) one batch may hold. */
+const BATCH = 8;
+const BATCH_COLUMNS = 8 * 640;
+const MAX_REC_WIDTH = 3200;
+
+export class OcrEngine {
+  private constructor(
+    private readonly det: ort.InferenceSession,
+    private readonly rec: ort.InferenceSession,
+    private readonly alphabet: string[],
+  ) {}
+
+  static async load(opts: OcrEngineOptions = {}): Promise<OcrEngine> {
+    const files = opts.models ?? defaultModelFiles();
+    const session: ort.InferenceSession.SessionOptions = {
+      executionProviders: ['cpu'],
+      intraOpNumThreads: Math.max(1, opts.threads ?? 1),
+      interOpNumThreads: 1,
+      graphOptimizationLevel: 'all',
+      executionMode: 'sequential',
+    };
+    const [det, rec] = await Promise.all([
+      ort.InferenceSession.create(files.detection, session),
+      ort.InferenceSession.create(files.recognition, session),
+    ]);
+    return new OcrEngine(det, rec, loadAlphabet(files.dictionary));
+  }
+
+  async recognize(input: OcrInput, opts: RecognizeOptions = {}): Promise<OcrResult> {
+    const t0 = performance.now();
+    const timings: Record<string, number> = {};
+    let mark = t0;
+    const lap = (name: string) => {
+      const now = performance.now();
+      timings[name] = (timings[name] ?? 0) + (now - mark);
+      mark = now;
+    };
+
+    const img = await toRaw(input);
+    lap('decode');
+
+    // Detection.
+    const size = detectionSize(img.width, img.height, opts.maxSide ?? 1600);
+    const detInput = await detectionTensor(img, size);
+    lap('detPrep');
+    const detOut = await this.det.run({ [this.det.inputNames[0]!]: new ort.Tensor('float32', detInput, [1, 3, size.height, size.width]) });
+    const probT = detOut[this.det.outputNames[0]!]!;
+    lap('det');
+    const [, , mapH, mapW] = probT.dims as [number, number, number, number];
+    const boxes = dbBoxes(
+      probT.data as Float32Array,
+      mapW,
+      mapH,
+      img.width / mapW,
+      img.height / mapH,
+      img.width,
+      img.height,
+      { ...DEFAULT_DB, ...opts.db },
+    );
+    probT.dispose();
+    lap('detPost');
+
+    // Recognition, in batches of similar aspect ratio (little padding).
+    const order = boxes.map((_, i) => i).sort((a, b) => boxes[a]!.w / boxes[a]!.h - boxes[b]!.w / boxes[b]!.h);
+    const results = new Array<{ text: string; chars: number[]; confidence: number } | undefined>(boxes.length);
+    for (let start = 0; start < order.length; ) {
+      // The batch is as wide as its widest crop, rounded up to 32 columns (width buckets).
+      let end = start;
+      let batchW = 0;
+      while (end < order.length && end - start < BATCH) {
+        const w = Math.ceil(recWidth(boxes[order[end]!]!, MAX_REC_WIDTH) / 32) * 32;
+        if (end > start && Math.max(batchW, w) * (end - start + 1) > BATCH_COLUMNS) break;
+        batchW = Math.max(batchW, w);
+        end++;
+      }
+      const batch = order.slice(start, end);
+      start = end;
+      const slot = 3 * REC_HEIGHT * batchW;
+      const data = new Float32Array(slot * batch.length);
+      batch.forEach((bi, k) => {
+        const box = boxes[bi]!;
+        sampleCrop(img, box, data, k * slot, batchW, recWidth(box, MAX_REC_WIDTH));
+      });
+      lap('recPrep');
+      const out = await this.rec.run({ [this.rec.inputNames[0]!]: new ort.Tensor('float32', data, [batch.length, 3, REC_HEIGHT, batchW]) });
+      const probs = out[this.rec.outputNames[0]!]!;
+      lap('rec');
+      const [, steps, classes] = probs.dims as [number, number, number];
+      const pd = probs.data as Float32Array;
+      batch.forEach((bi, k) => {
+        results[bi] = ctcGreedy(pd, k * steps * classes, steps, classes, this.alphabet);
+      });
+      probs.dispose();
+      lap('recDecode');
+    }
+
+    const minConfidence = opts.minConfidence ?? 0.5;
+    const pieces: Piece[] = [];
+    boxes.forEach((b: DetBox, i) => {
+      const r = results[i];
+      if (!r || !r.text.trim() || r.confidence < minConfidence) return;
+      pieces.push({ x: b.x, y: b.y, w: b.w, h: b.h, text: r.text, chars: r.chars });
+    });
+    const lines = readingOrder(pieces);
+    lap('layout');
+    for (const k of Object.keys(timings)) timings[k] = Math.round(timings[k]! * 10) / 10;
+    return { lines, ms: Math.round((performance.now() - t0) * 10) / 10, timings };
+  }
+
+  async dispose(): Promise<void> {
+    await Promise.all([this.det.release(), this.rec.release()]);
+  }
+}

@@ -1,0 +1,4 @@
+export { OcrEngine, type OcrEngineOptions, type OcrResult, type RecognizeOptions } from './engine.js';
+export type { OcrLine } from './layout.js';
+export type { OcrInput, RawPixels } from './image.js';
+export { defaultModelFiles, type ModelFiles } from './models.js';
