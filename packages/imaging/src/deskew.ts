@@ -82,8 +82,11 @@ export interface SkewResult {
  * that dust and scanner noise (on a blank page, all there is) do not vote for an angle.
  */
 function inkPoints(gray: Uint8Array, width: number, height: number, pa: PaperAnalysis, minArea: number, alloc?: Alloc): Float64Array {
-  const masked = alloc ? alloc(width * height) : new Uint8Array(width * height);
-  for (let i = 0; i < masked.length; i++) masked[i] = pa.border[i] ? 255 : gray[i]!;
+  let masked = gray;
+  if (pa.borderPixels > 0) {
+    masked = alloc ? alloc(width * height) : new Uint8Array(width * height);
+    for (let i = 0; i < masked.length; i++) masked[i] = pa.border[i] ? 255 : gray[i]!;
+  }
   const c = findComponents(masked, width, height, pa.threshold, alloc);
   let n = 0;
   for (let r = 0; r < c.runCount; r++) if (c.area[c.runComp[r]!]! >= minArea) n += c.runX1[r]! - c.runX0[r]! + 1;
