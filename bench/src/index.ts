@@ -3,6 +3,7 @@ import { auditBench } from './audit.bench.js';
 import { catalogueBench } from './catalogue.bench.js';
 import { ingestBench } from './ingest.bench.js';
 import { imagingBench } from './imaging.bench.js';
+import { ocrBench } from './ocr.bench.js';
 
 const args = process.argv.slice(2);
 const dbIndex = args.indexOf('--db');
@@ -18,6 +19,7 @@ const benches: Record<string, () => Promise<void>> = {
   cadres: () => catalogueBench(db, scale),
   ingest: () => ingestBench(db, scale),
   imaging: () => imagingBench(),
+  ocr: () => ocrBench(),
 };
 for (const name of which.length ? which : Object.keys(benches)) {
   const run = benches[name];
