@@ -47,8 +47,8 @@ function pageContent(rnd: () => number): { lines: TextLine[]; truth: Truth } {
   const tokens = [name, `${by}年${bm}月`, id];
   const text: Array<{ t: string; size: number; x?: number }> = [
     { t: '干部履历表', size: 84, x: 1000 },
-    { t: `姓名：${name}　　性别：${rnd() < 0.7 ? '男' : '女'}　　民族：汉族`, size: 50 },
-    { t: `出生年月：${by}年${bm}月　　身份证号：${id}`, size: 50 },
+    { t: `姓名：${name}\u3000\u3000性别：${rnd() < 0.7 ? '男' : '女'}\u3000\u3000民族：汉族`, size: 50 },
+    { t: `出生年月：${by}年${bm}月\u3000\u3000身份证号：${id}`, size: 50 },
     { t: '学习及工作经历', size: 58 },
   ];
   let y = by + 18 + Math.floor(rnd() * 5);
@@ -57,7 +57,7 @@ function pageContent(rnd: () => number): { lines: TextLine[]; truth: Truth } {
     const y2 = y + 1 + Math.floor(rnd() * 4), m2 = 1 + Math.floor(rnd() * 12);
     const from = `${y}年${m}月`, to = `${y2}年${m2}月`;
     tokens.push(from, to);
-    text.push({ t: `${from}至${to}　在${pick(UNITS)}任${pick(POSTS)}`, size: 46 });
+    text.push({ t: `${from}至${to}\u3000在${pick(UNITS)}任${pick(POSTS)}`, size: 46 });
     y = y2;
     m = m2;
   }
@@ -69,7 +69,7 @@ function pageContent(rnd: () => number): { lines: TextLine[]; truth: Truth } {
     baseline += Math.round(l.size * 2.05);
     lines.push({ text: l.t, x: l.x ?? 240, y: baseline, size: l.size });
   }
-  return { lines, truth: { lines: text.map((l) => l.t.replace(/[\s　]/g, '')), tokens } };
+  return { lines, truth: { lines: text.map((l) => l.t.replace(/[\s\u3000]/g, '')), tokens } };
 }
 
 /** Greyscale scan look: skew, paper tone, speckles and sensor noise, JPEG q75. Returns raw grey. */
@@ -156,7 +156,7 @@ export async function ocrBench(): Promise<void> {
   const misses: string[] = [];
   results.forEach((r, i) => {
     const truth = truths[i]!;
-    const got = r.lines.map((l) => l.text.replace(/[\s　]/g, ''));
+    const got = r.lines.map((l) => l.text.replace(/[\s\u3000]/g, ''));
     const all = got.join('\n');
     for (const t of truth.tokens) {
       tokens++;
