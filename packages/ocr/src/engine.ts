@@ -20,7 +20,7 @@ export interface OcrEngineOptions {
 }
 
 export interface RecognizeOptions {
-  /** Longer side of the image the detector sees (default 1600 px; the image is never enlarged). */
+  /** Longer side of the image the detector sees (default 1024 px; the image is never enlarged). */
   maxSide?: number;
   /** Lines whose mean confidence is below this are dropped (default 0.5, as PaddleOCR). */
   minConfidence?: number;
@@ -77,7 +77,7 @@ export class OcrEngine {
     lap('decode');
 
     // Detection.
-    const size = detectionSize(img.width, img.height, opts.maxSide ?? 1600);
+    const size = detectionSize(img.width, img.height, opts.maxSide ?? 1024);
     const detInput = await detectionTensor(img, size);
     lap('detPrep');
     const detOut = await this.det.run({ [this.det.inputNames[0]!]: new ort.Tensor('float32', detInput, [1, 3, size.height, size.width]) });
