@@ -17,7 +17,10 @@ if (existsSync(stamp) && readFileSync(stamp, 'utf8') === want) process.exit(0);
 // to date in place, without removing what is installed.
 const fresh = !existsSync(join(root, 'node_modules'));
 console.log(`正在安装依赖（npm ${fresh ? 'ci' : 'install'}）……`);
-const r = spawnSync('npm', [fresh ? 'ci' : 'install', '--no-audit', '--no-fund'], { cwd: root, stdio: 'inherit', env: process.env });
+// onnxruntime-node's install script would download CUDA files (the machine is offline, and we run on
+// CPU): npm 11 runs no script that root `allowScripts` does not allow, and older npm is told to skip.
+const env = { ...process.env, ONNXRUNTIME_NODE_INSTALL: 'skip' };
+const r = spawnSync('npm', [fresh ? 'ci' : 'install', '--no-audit', '--no-fund'], { cwd: root, stdio: 'inherit', env });
 if (r.status !== 0) {
   console.error('依赖安装失败，请检查与 npm 仓库的连接后重试');
   process.exit(r.status ?? 1);

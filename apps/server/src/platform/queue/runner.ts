@@ -24,6 +24,7 @@ export class PermanentJobError extends Error {
  */
 export class JobRunner {
   private running = false;
+  private claiming = 0;
   private readonly inFlight = new Map<string, Promise<void>>();
   private wake: (() => void) | null = null;
   private loop: Promise<void> | null = null;
@@ -64,6 +65,11 @@ export class JobRunner {
     for (;;) {
       const claimed = await this.fill();
       if (claimed === 0 && this.inFlight.size === 0) {
+        if (this.claiming > 0) {
+          // The background loop is claiming right now: its jobs are not idle work.
+          await new Promise((resolve) => setTimeout(resolve, 10));
+          continue;
+        }
         if (!options.waitForLeases || (await this.queue.counts()).running === 0) return;
         await new Promise((resolve) => setTimeout(resolve, Math.min(1000, this.queue.leaseMs / 4)));
         continue;
@@ -96,8 +102,16 @@ export class JobRunner {
   }
 
   private async fill(): Promise<number> {
-    const free = this.options.concurrency - this.inFlight.size;
-    const jobs = await this.queue.claim(free);
+    // The background loop and runUntilIdle may fill at the same time: slots being claimed count as taken.
+    const free = this.options.concurrency - this.inFlight.size - this.claiming;
+    if (free <= 0) return 0;
+    this.claiming += free;
+    let jobs;
+    try {
+      jobs = await this.queue.claim(free);
+    } finally {
+      this.claiming -= free;
+    }
     for (const job of jobs) {
       const p = this.execute(job).finally(() => this.inFlight.delete(job.id));
       this.inFlight.set(job.id, p);
