@@ -17,6 +17,7 @@ import { storageConfigFromEnv } from './platform/storage/config.js';
 import { importScans, printImportSummary } from './modules/scans/import.command.js';
 import { processImageFile } from './modules/scans/process-image.command.js';
 import { registerScanCommand } from './modules/scans/scan.command.js';
+import { ocrImageFile } from './modules/ocr/ocr.command.js';
 import { startFolderWatcher } from './modules/scans/watch-folder.js';
 import { setDefaultWorkerFile } from '@dangan/imaging';
 
@@ -243,6 +244,15 @@ program
   });
 
 registerScanCommand(program, withCore);
+
+program
+  .command('ocr <image>')
+  .description('识别一张图像中的文字（PP-OCR 中文模型），按阅读顺序输出各行的文字、位置框与置信度')
+  .option('--json', '以 JSON 输出')
+  .option('--max-side <px>', '检测时图像长边上限（默认 1024）', positiveInt)
+  .action(async (image: string, opts: { json?: boolean; maxSide?: number }) => {
+    await ocrImageFile(resolve(image), { json: opts.json, ...(opts.maxSide ? { maxSide: opts.maxSide } : {}) });
+  });
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   if (err instanceof AppError) {
