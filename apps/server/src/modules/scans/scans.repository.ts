@@ -158,7 +158,10 @@ export function scansRepository(db: Executor, kind: DatabaseKind) {
 
     async insertPage(row: Insertable<PageTable>, now: string) {
       await db.insertInto('pages').values(row).execute();
-      await db.insertInto('page_status').values({ page_id: row.id, stored_at: now, processed_version: 0, processed_at: null, process_runs: 0 }).execute();
+      await db
+        .insertInto('page_status')
+        .values({ page_id: row.id, stored_at: now, processed_version: 0, processed_at: null, process_runs: 0, ocr_version: 0, ocr_at: null, ocr_runs: 0, indexed_version: 0, indexed_at: null })
+        .execute();
     },
 
     async updatePage(id: string, changes: Updateable<PageTable>) {

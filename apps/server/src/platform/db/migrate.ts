@@ -5,6 +5,7 @@ import * as m0002 from './migrations/0002_dictionary_seed.js';
 import * as m0003 from './migrations/0003_archive_records.js';
 import * as m0004 from './migrations/0004_completeness_rules.js';
 import * as m0005 from './migrations/0005_scans.js';
+import * as m0006 from './migrations/0006_page_text.js';
 
 /** Listed in code, not read from a folder, so the bundled server carries its migrations. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -13,6 +14,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0003_archive_records': m0003,
   '0004_completeness_rules': m0004,
   '0005_scans': m0005,
+  '0006_page_text': m0006,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

@@ -331,6 +331,38 @@ export interface PageStatusTable {
   processed_at: string | null;
   /** How many times the processing step ran (a resumed crash may add one for the page in flight). */
   process_runs: number;
+  /** The page version whose text was read (0 = not yet), when, and how often OCR ran. */
+  ocr_version: number;
+  ocr_at: string | null;
+  ocr_runs: number;
+  /** The page version whose text is in the search index. */
+  indexed_version: number;
+  indexed_at: string | null;
+}
+
+export interface PageTextTable {
+  page_id: string;
+  version: number;
+  engine: string;
+  /** JSON: [{ text, box: [x, y, w, h] in master pixels, confidence, chars? }] in reading order. */
+  lines: string;
+  /** The lines joined with "\n", proofreading edits applied. */
+  text: string;
+  mean_confidence: number | null;
+  low_confidence_chars: number;
+  edited: Bool;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface PageTextEditTable {
+  id: string;
+  page_id: string;
+  line_index: number;
+  before: string;
+  after: string;
+  edited_by: string;
+  edited_at: string;
 }
 
 export interface Database {
@@ -340,6 +372,8 @@ export interface Database {
   scan_files: ScanFileTable;
   pages: PageTable;
   page_status: PageStatusTable;
+  page_text: PageTextTable;
+  page_text_edits: PageTextEditTable;
   cadres: CadreTable;
   dossiers: DossierTable;
   materials: MaterialTable;
