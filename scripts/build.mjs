@@ -28,7 +28,7 @@ const inputs = [
   `lock:${statSync(join(root, 'package-lock.json')).mtimeMs}`,
 ].sort();
 const fingerprint = createHash('sha256').update(inputs.join('\n')).digest('hex');
-const outputs = [join(root, 'apps/web/dist/index.html'), join(root, 'apps/server/dist/cli.js'), join(root, 'apps/server/dist/imaging-worker.js')];
+const outputs = [join(root, 'apps/web/dist/index.html'), join(root, 'apps/server/dist/cli.js'), join(root, 'apps/server/dist/imaging-worker.js'), join(root, 'apps/server/dist/ocr-worker.js')];
 if (!force && existsSync(stampFile) && readFileSync(stampFile, 'utf8') === fingerprint && outputs.every((o) => existsSync(o))) {
   process.exit(0);
 }
@@ -48,9 +48,13 @@ const rootPkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
 // Our workspace packages are TypeScript source and go into the bundle; everything else stays a
 // dependency loaded from node_modules (native addons among them).
 const external = Object.keys(serverPkg.dependencies).filter((d) => !d.startsWith('@dangan/'));
-// The server, and the bundle its image-processing worker threads load next to it.
+// The server, and the bundles its image-processing and OCR worker threads load next to it.
 await build({
-  entryPoints: { cli: join(root, 'apps/server/src/cli.ts'), 'imaging-worker': join(root, 'packages/imaging/src/worker.ts') },
+  entryPoints: {
+    cli: join(root, 'apps/server/src/cli.ts'),
+    'imaging-worker': join(root, 'packages/imaging/src/worker.ts'),
+    'ocr-worker': join(root, 'packages/ocr/src/worker.ts'),
+  },
   outdir: join(root, 'apps/server/dist'),
   bundle: true,
   platform: 'node',

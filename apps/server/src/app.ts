@@ -42,6 +42,10 @@ import { ScansService } from './modules/scans/scans.service.js';
 import { PagesService } from './modules/scans/pages.service.js';
 import { pageProcessJob } from './modules/scans/page-process.job.js';
 import { blobPort, imagingPort } from './modules/scans/adapters.js';
+import { pageOcrJob } from './modules/ocr/ocr.job.js';
+import { LazyOcrPool } from './modules/ocr/ocr.ports.js';
+import { ocrRoutes } from './modules/ocr/ocr.routes.js';
+import { OcrService } from './modules/ocr/ocr.service.js';
 import { JobQueue, JobRegistry } from './platform/queue/queue.js';
 import { JobRunner } from './platform/queue/runner.js';
 import { createBlobStore, type StorageDriverConfig } from './platform/storage/config.js';
@@ -49,6 +53,9 @@ import type { BlobStore } from './platform/storage/blob-store.js';
 import { ImagingPool } from '@dangan/imaging';
 import { SCAN_UPLOAD_MAX_BYTES } from '@dangan/contracts';
 import { VERSION } from './version.js';
+import { searchRoutes } from './modules/search/search.routes.js';
+import { SearchService } from './modules/search/search.service.js';
+import { searchIndexFor } from './modules/search/search.index.js';
 
 export interface Core {
   handle: DbHandle;
@@ -77,6 +84,10 @@ export interface Core {
   runner: JobRunner;
   scans: ScansService;
   pages: PagesService;
+  search: SearchService;
+  /** OCR threads, started when the first page is read. */
+  ocrPool: LazyOcrPool;
+  ocr: OcrService;
   close(): Promise<void>;
 }
 
@@ -89,6 +100,10 @@ export interface CoreOptions {
   storage?: StorageDriverConfig;
   /** Image-processing threads (default 2). */
   imagingThreads?: number;
+  /** OCR threads, one engine each (default 2). */
+  ocrThreads?: number;
+  /** The OCR pool's worker file (the bundle passes its own; default: the package's TypeScript worker). */
+  ocrWorkerFile?: string | URL;
   /** Job lease (default 60 s). */
   jobLeaseMs?: number;
 }
@@ -121,7 +136,10 @@ export async function openCore(options: CoreOptions): Promise<Core> {
   const blobAccess = blobPort(blobs, () => readSetting(db, 'storage.cipher'));
   const imagingAccess = imagingPort(imaging);
   const scans = new ScansService(db, kind, clock, audit, access, settings, blobAccess, imagingAccess, queue);
-  const jobs = new JobRegistry().register(pageProcessJob({ db, kind, clock, settings, blobs: blobAccess, imaging: imagingAccess }));
+  const ocrPool = new LazyOcrPool({ threads: options.ocrThreads ?? 2, ...(options.ocrWorkerFile ? { workerFile: options.ocrWorkerFile } : {}) });
+  const jobs = new JobRegistry()
+    .register(pageProcessJob({ db, kind, clock, settings, blobs: blobAccess, imaging: imagingAccess, queue }))
+    .register(pageOcrJob({ db, kind, clock, blobs: blobAccess, ocr: ocrPool, queue, audit }));
   const runner = new JobRunner(queue, jobs, { concurrency: (options.imagingThreads ?? 2) * 2 });
   return {
     handle, clock, keyring, audit, settings, access, auth,
@@ -138,9 +156,13 @@ export async function openCore(options: CoreOptions): Promise<Core> {
     completeness,
     blobs, imaging, queue, jobs, runner, scans,
     pages: new PagesService(db, kind, clock, audit, access, blobAccess, queue, scans),
+    search: new SearchService(db, clock, audit, access, searchIndexFor(kind)),
+    ocrPool,
+    ocr: new OcrService(db, kind, audit, access, blobAccess),
     close: async () => {
       await runner.stop();
       await imaging.destroy();
+      await ocrPool.destroy();
       await handle.close();
     },
   };
@@ -199,6 +221,8 @@ export async function buildApp(core: Core, options: AppOptions = {}): Promise<Fa
   completenessRoutes(router, core.completeness);
   scansRoutes(router, core.scans, core.pages);
   saneRoutes(router, core);
+  searchRoutes(router, core.search);
+  ocrRoutes(router, core.ocr);
 
   // The API description is for signed-in users like the rest of the API.
   app.get('/api/openapi.json', { schema: { hide: true } }, async (request) => {

@@ -17,12 +17,15 @@ import { storageConfigFromEnv } from './platform/storage/config.js';
 import { importScans, printImportSummary } from './modules/scans/import.command.js';
 import { processImageFile } from './modules/scans/process-image.command.js';
 import { registerScanCommand } from './modules/scans/scan.command.js';
+import { registerSearchCommand } from './modules/search/search.command.js';
 import { ocrImageFile } from './modules/ocr/ocr.command.js';
 import { startFolderWatcher } from './modules/scans/watch-folder.js';
 import { setDefaultWorkerFile } from '@dangan/imaging';
 
-// Bundled (dist/cli.js), the image workers run their own bundle next to this one.
-if (import.meta.url.endsWith('.js')) setDefaultWorkerFile(new URL('./imaging-worker.js', import.meta.url));
+// Bundled (dist/cli.js), the image and OCR workers run their own bundles next to this one.
+const bundled = import.meta.url.endsWith('.js');
+if (bundled) setDefaultWorkerFile(new URL('./imaging-worker.js', import.meta.url));
+const ocrWorkerFile = bundled ? new URL('./ocr-worker.js', import.meta.url) : undefined;
 
 const config = loadConfig();
 const consoleActor = () => ({ ...SYSTEM_CONTEXT, username: `console:${process.env.USER ?? 'root'}`, clientIp: 'console', roles: '' });
@@ -41,6 +44,7 @@ function coreOptions() {
   return {
     databaseUrl: config.databaseUrl, dataDir: config.dataDir, masterKey: config.masterKey,
     storage: storageConfigFromEnv(process.env, config.dataDir), imagingThreads: config.imagingThreads, jobLeaseMs: config.jobLeaseSeconds * 1000,
+    ocrThreads: config.ocrThreads, ...(ocrWorkerFile ? { ocrWorkerFile } : {}),
   };
 }
 
@@ -244,6 +248,7 @@ program
   });
 
 registerScanCommand(program, withCore);
+registerSearchCommand(program, withCore);
 
 program
   .command('ocr <image>')

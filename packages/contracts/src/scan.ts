@@ -161,6 +161,25 @@ export const SaneScanResult = z.object({
 });
 export type SaneScanResult = z.infer<typeof SaneScanResult>;
 
+/** One recognised line: its text, box `[x, y, w, h]` in master pixels, confidence, and each character's. */
+export const PageTextLine = z.object({
+  text: z.string(),
+  box: Box,
+  confidence: z.number(),
+  chars: z.array(z.number()).optional(),
+});
+
+export const PageText = z.object({
+  pageId: Id,
+  version: z.number().int().describe('识别所依据的页面版本'),
+  lines: z.array(PageTextLine).describe('按阅读顺序'),
+  text: z.string(),
+  meanConfidence: z.number().nullable(),
+  lowConfidenceChars: z.number().int().describe('置信度低于 0.8 的字数'),
+  edited: z.boolean().describe('是否经过人工校对'),
+});
+export type PageText = z.infer<typeof PageText>;
+
 export const scanApi = {
   scans: {
     createBatch: endpoint({
@@ -236,6 +255,18 @@ export const scanApi = {
       params: IdParams, query: z.object({ name: z.string().min(1).max(500) }),
       consumes: { types: SCAN_UPLOAD_TYPES, maxBytes: SCAN_UPLOAD_MAX_BYTES },
       response: ScanPage,
+    }),
+    text: endpoint({
+      method: 'GET', path: '/api/pages/:id/text', summary: '页面识别文字（行、位置、置信度）', tag: '扫描',
+      access: ['scan.ingest', 'scan.link'], params: IdParams, response: PageText,
+    }),
+    materialPdf: endpoint({
+      method: 'GET', path: '/api/materials/:id/pdf', summary: '导出材料为可检索 PDF（图像加隐藏文字层）', tag: '扫描',
+      access: 'dossier.read', params: IdParams, produces: ['application/pdf'],
+    }),
+    dossierPdf: endpoint({
+      method: 'GET', path: '/api/dossiers/:id/pdf', summary: '导出档案为可检索 PDF（按目录顺序）', tag: '扫描',
+      access: 'dossier.read', params: IdParams, produces: ['application/pdf'],
     }),
   },
 } as const;

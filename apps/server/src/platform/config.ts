@@ -17,6 +17,8 @@ export interface Config {
   processMode: 'all' | 'api' | 'worker';
   /** Image-processing worker threads (default: one per core). */
   imagingThreads: number;
+  /** OCR worker threads, one engine (model instance) each (default 2). */
+  ocrThreads: number;
   /** How long a claimed job stays claimed without a heartbeat (another worker may then take it). */
   jobLeaseSeconds: number;
 }
@@ -46,6 +48,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     processMode: processMode(env.PROCESS_MODE),
     jobLeaseSeconds: intFromEnv(env, 'DANGAN_JOB_LEASE_SECONDS', 60, 2, 3600),
     imagingThreads: intFromEnv(env, 'DANGAN_IMAGING_THREADS', Math.max(1, availableParallelism()), 1, 64),
+    ocrThreads: intFromEnv(env, 'DANGAN_OCR_THREADS', 2, 1, 64),
   };
 }
 

@@ -3,8 +3,9 @@ import type { Clock } from '../../platform/clock.js';
 import type { HashAlgorithm } from '../../platform/crypto/hash.js';
 import type { DatabaseKind, Db } from '../../platform/db/connect.js';
 import { bool } from '../../platform/db/dialect.js';
-import type { JobDefinition } from '../../platform/queue/queue.js';
+import type { JobDefinition, JobQueue } from '../../platform/queue/queue.js';
 import { PermanentJobError } from '../../platform/queue/runner.js';
+import { ocrDedupeKey, PAGE_OCR_JOB } from '../ocr/ocr.keys.js';
 import type { SettingsService } from '../settings/settings.service.js';
 import { parseOps } from './scans.models.js';
 import { codedFailure, type BlobPort, type ImagingPort, type ScanLimits } from './scans.ports.js';
@@ -27,8 +28,10 @@ export function pageProcessJob(deps: {
   settings: SettingsService;
   blobs: BlobPort;
   imaging: ImagingPort;
+  /** Where the page's next step (OCR) is queued, with the processing result. */
+  queue: JobQueue;
 }): JobDefinition<z.infer<typeof Payload>> {
-  const { db, kind, clock, settings, blobs, imaging } = deps;
+  const { db, kind, clock, settings, blobs, imaging, queue } = deps;
   return {
     kind: PAGE_PROCESS_JOB,
     payload: Payload,
@@ -70,7 +73,7 @@ export function pageProcessJob(deps: {
       const now = clock.now().toISOString();
       const a = result.analysis;
       const edgeCut = a.edgeContent.top || a.edgeContent.right || a.edgeContent.bottom || a.edgeContent.left;
-      await db.transaction().execute(async (trx) => {
+      const written = await db.transaction().execute(async (trx) => {
         const r = scansRepository(trx, kind);
         const hashOf = (id: string) => id.slice(id.indexOf(':') + 1);
         await r.insertBlob({ id: master.id, algorithm, hash: hashOf(master.id), size: result.master.length, kind: 'master', format: 'jpeg', created_at: now });
@@ -84,8 +87,12 @@ export function pageProcessJob(deps: {
           dpi: Math.round(a.dpi), dpi_low: bool(a.dpiLow), color_mode: a.colorMode, edge_cut: bool(edgeCut), phash: a.perceptualHash,
           processed_at: now, updated_at: now,
         });
-        if (written) await r.markProcessed(pageId, version, now);
+        if (!written) return false;
+        await r.markProcessed(pageId, version, now);
+        await queue.enqueue(trx, PAGE_OCR_JOB, { pageId, version }, { dedupeKey: ocrDedupeKey(pageId, version) });
+        return true;
       });
+      if (written) setImmediate(() => queue.notify());
     },
   };
 }
