@@ -53,6 +53,9 @@ import type { BlobStore } from './platform/storage/blob-store.js';
 import { ImagingPool } from '@dangan/imaging';
 import { SCAN_UPLOAD_MAX_BYTES } from '@dangan/contracts';
 import { VERSION } from './version.js';
+import { searchRoutes } from './modules/search/search.routes.js';
+import { SearchService } from './modules/search/search.service.js';
+import { searchIndexFor } from './modules/search/search.index.js';
 
 export interface Core {
   handle: DbHandle;
@@ -81,6 +84,7 @@ export interface Core {
   runner: JobRunner;
   scans: ScansService;
   pages: PagesService;
+  search: SearchService;
   /** OCR threads, started when the first page is read. */
   ocrPool: LazyOcrPool;
   ocr: OcrService;
@@ -152,6 +156,7 @@ export async function openCore(options: CoreOptions): Promise<Core> {
     completeness,
     blobs, imaging, queue, jobs, runner, scans,
     pages: new PagesService(db, kind, clock, audit, access, blobAccess, queue, scans),
+    search: new SearchService(db, clock, audit, access, searchIndexFor(kind)),
     ocrPool,
     ocr: new OcrService(db, kind, audit, access, blobAccess),
     close: async () => {
@@ -216,6 +221,7 @@ export async function buildApp(core: Core, options: AppOptions = {}): Promise<Fa
   completenessRoutes(router, core.completeness);
   scansRoutes(router, core.scans, core.pages);
   saneRoutes(router, core);
+  searchRoutes(router, core.search);
   ocrRoutes(router, core.ocr);
 
   // The API description is for signed-in users like the rest of the API.

@@ -17,6 +17,7 @@ import { storageConfigFromEnv } from './platform/storage/config.js';
 import { importScans, printImportSummary } from './modules/scans/import.command.js';
 import { processImageFile } from './modules/scans/process-image.command.js';
 import { registerScanCommand } from './modules/scans/scan.command.js';
+import { registerSearchCommand } from './modules/search/search.command.js';
 import { ocrImageFile } from './modules/ocr/ocr.command.js';
 import { startFolderWatcher } from './modules/scans/watch-folder.js';
 import { setDefaultWorkerFile } from '@dangan/imaging';
@@ -247,6 +248,7 @@ program
   });
 
 registerScanCommand(program, withCore);
+registerSearchCommand(program, withCore);
 
 program
   .command('ocr <image>')

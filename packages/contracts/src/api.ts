@@ -4,6 +4,7 @@ import { Id, IdParams, Ok, PageQuery, Timestamp, page, text } from './common.js'
 import { endpoint } from './endpoint.js';
 import { archiveApi } from './archive.js';
 import { scanApi } from './scan.js';
+import { searchApi } from './search.js';
 
 const PermissionCode = z.enum(ALL_PERMISSIONS as [Permission, ...Permission[]]);
 const ScopeKind = z.enum(['own_unit', 'unit_and_below', 'named_units', 'all']);
@@ -421,6 +422,8 @@ export const api = {
   ...archiveApi,
 
   ...scanApi,
+
+  ...searchApi,
 
   settings: {
     list: endpoint({

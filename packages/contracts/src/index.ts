@@ -9,3 +9,4 @@ export * from './settings.js';
 export * from './api.js';
 export * from './archive.js';
 export * from './scan.js';
+export * from './search.js';

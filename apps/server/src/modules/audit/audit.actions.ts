@@ -54,6 +54,7 @@ export const AUDIT_ACTIONS = {
   'completeness.rule_update': '修改完整性规则',
   'missing.note': '登记欠缺材料',
   'missing.update': '更新欠缺材料状态',
+  'search.query': '全文检索',
   'audit.query': '查询审计日志',
   'audit.export': '导出审计日志',
   'audit.verify': '校验审计链',

@@ -6,6 +6,7 @@ import * as m0003 from './migrations/0003_archive_records.js';
 import * as m0004 from './migrations/0004_completeness_rules.js';
 import * as m0005 from './migrations/0005_scans.js';
 import * as m0006 from './migrations/0006_page_text.js';
+import * as m0007 from './migrations/0007_search.js';
 
 /** Listed in code, not read from a folder, so the bundled server carries its migrations. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -15,6 +16,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0004_completeness_rules': m0004,
   '0005_scans': m0005,
   '0006_page_text': m0006,
+  '0007_search': m0007,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

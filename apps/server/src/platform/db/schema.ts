@@ -365,6 +365,22 @@ export interface PageTextEditTable {
   edited_at: string;
 }
 
+/** One searchable document; its full-text part (FTS5 row or tsvector) is the search module's own. */
+export interface SearchDocTable {
+  doc_id: string;
+  kind: 'cadre' | 'material' | 'page';
+  cadre_id: string;
+  dossier_id: string | null;
+  material_id: string | null;
+  page_id: string | null;
+  updated_at: string;
+}
+
+export interface SearchStateTable {
+  key: string;
+  value: string;
+}
+
 export interface Database {
   blobs: BlobTable;
   jobs: JobTable;
@@ -374,6 +390,8 @@ export interface Database {
   page_status: PageStatusTable;
   page_text: PageTextTable;
   page_text_edits: PageTextEditTable;
+  search_docs: SearchDocTable;
+  search_state: SearchStateTable;
   cadres: CadreTable;
   dossiers: DossierTable;
   materials: MaterialTable;

@@ -1,0 +1,94 @@
+import { sql } from 'kysely';
+import type { Executor } from '../../platform/db/connect.js';
+import type { IndexDoc, MatchSql, SearchIndex } from './search.index.js';
+import { adjacent, phraseLexemes, type ParsedQuery, type Phrase, type Token } from './search.text.js';
+
+/** tsvector positions stop at 16383; a lexeme keeps at most 256 positions. */
+const MAX_POS = 16383;
+const MAX_POSITIONS = 256;
+
+/**
+ * PostgreSQL: `search_docs.tsv`, a tsvector built here rather than by `to_tsvector`, with a GIN index.
+ * Each Han character is a lexeme at its position and each adjacent pair is a bigram lexeme at the same
+ * position (which `to_tsvector` cannot do), so `王伟` is the single, selective lexeme `'王伟'` — the GIN
+ * index answers it without rechecking positions — and longer phrases are bigram chains `'干部' <-> '部履'
+ * <-> '履历'`. The vector and query are given as literals (`::tsvector`, `::tsquery`), so no text-search
+ * parser or locale reinterprets the tokens.
+ */
+export class PostgresSearchIndex implements SearchIndex {
+  async upsert(ex: Executor, docs: IndexDoc[]): Promise<void> {
+    for (let i = 0; i < docs.length; i += 200) {
+      const rows = docs.slice(i, i + 200).map(
+        (d) => sql`(${d.docId}, ${d.kind}, ${d.cadreId}, ${d.dossierId}, ${d.materialId}, ${d.pageId}, ${d.updatedAt}, cast(${tsvectorLiteral(d.tokens)} as tsvector))`,
+      );
+      await sql`insert into search_docs (doc_id, kind, cadre_id, dossier_id, material_id, page_id, updated_at, tsv) values ${sql.join(rows)}
+        on conflict (doc_id) do update set kind = excluded.kind, cadre_id = excluded.cadre_id, dossier_id = excluded.dossier_id,
+          material_id = excluded.material_id, page_id = excluded.page_id, updated_at = excluded.updated_at, tsv = excluded.tsv`.execute(ex);
+    }
+  }
+
+  async remove(ex: Executor, docIds: string[]): Promise<void> {
+    if (docIds.length) await sql`delete from search_docs where doc_id in (${sql.join(docIds)})`.execute(ex);
+  }
+
+  async clear(ex: Executor): Promise<void> {
+    await sql`truncate search_docs`.execute(ex);
+  }
+
+  async beginBulk(ex: Executor): Promise<void> {
+    await sql`drop index if exists search_docs_tsv`.execute(ex);
+  }
+
+  async endBulk(ex: Executor): Promise<void> {
+    await sql`create index if not exists search_docs_tsv on search_docs using gin (tsv)`.execute(ex);
+    await sql`analyze search_docs`.execute(ex);
+  }
+
+  match(query: ParsedQuery): MatchSql | null {
+    const q = tsqueryText(query);
+    if (!q) return null;
+    return {
+      from: sql`search_docs d`,
+      where: sql`d.tsv @@ cast(${q} as tsquery)`,
+      score: sql<number>`ts_rank(d.tsv, cast(${q} as tsquery))`,
+    };
+  }
+
+  async sizeBytes(ex: Executor): Promise<number> {
+    const r = await sql<{ n: number }>`select pg_total_relation_size('search_docs') as n`.execute(ex);
+    return Number(r.rows[0]?.n ?? 0);
+  }
+}
+
+const lexeme = (s: string) => `'${s.replace(/\\/g, '\\\\').replace(/'/g, "''")}'`;
+
+export function tsvectorLiteral(tokens: Token[]): string {
+  const positions = new Map<string, number[]>();
+  const add = (lex: string, pos: number) => {
+    const list = positions.get(lex);
+    if (!list) positions.set(lex, [pos]);
+    else if (list.length < MAX_POSITIONS && list[list.length - 1] !== pos) list.push(pos);
+  };
+  tokens.forEach((t, i) => {
+    const pos = Math.min(i + 1, MAX_POS);
+    add(t.t, pos);
+    const next = tokens[i + 1];
+    if (adjacent(t, next)) add(t.t + next!.t, pos);
+  });
+  return [...positions].map(([l, ps]) => `${lexeme(l)}:${ps.join(',')}`).join(' ');
+}
+
+function phraseQuery(p: Phrase): string {
+  const parts = phraseLexemes(p);
+  let out = lexeme(parts[0]!.lexeme);
+  for (let i = 1; i < parts.length; i++) out += ` <${parts[i]!.offset - parts[i - 1]!.offset}> ${lexeme(parts[i]!.lexeme)}`;
+  return parts.length > 1 ? `(${out})` : out;
+}
+
+/** The tsquery; every lexeme is quoted, so no user input is read as tsquery syntax. */
+export function tsqueryText(query: ParsedQuery): string | null {
+  if (query.must.length === 0) return null;
+  const must = query.must.map((clause) => `(${clause.map(phraseQuery).join(' | ')})`);
+  const not = query.not.map((p) => `!${phraseQuery(p)}`);
+  return [...must, ...not].join(' & ');
+}

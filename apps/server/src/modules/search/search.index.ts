@@ -1,0 +1,53 @@
+import type { RawBuilder } from 'kysely';
+import type { DatabaseKind, Executor } from '../../platform/db/connect.js';
+import type { ParsedQuery, Token } from './search.text.js';
+import { PostgresSearchIndex } from './postgres.index.js';
+import { SqliteSearchIndex } from './sqlite.index.js';
+
+export type DocKind = 'cadre' | 'material' | 'page';
+
+/** One searchable document: a cadre (with his dossier), a material, or a page's OCR text. */
+export interface IndexDoc {
+  /** `c:<cadre id>`, `m:<material id>` or `p:<page id>`. */
+  docId: string;
+  kind: DocKind;
+  cadreId: string;
+  dossierId: string | null;
+  /** Set for material documents; a page's material is read from the page when searching. */
+  materialId: string | null;
+  pageId: string | null;
+  tokens: Token[];
+  updatedAt: string;
+}
+
+/**
+ * How a query is matched, as SQL over `search_docs d`: `from` replaces `from search_docs d` (it may join
+ * the full-text table), `where` restricts it to the matching documents, `score` ranks them (higher is
+ * better).
+ */
+export interface MatchSql {
+  from: RawBuilder<unknown>;
+  where: RawBuilder<unknown>;
+  score: RawBuilder<number>;
+}
+
+/** The full-text index: the same documents and query semantics on both databases. */
+export interface SearchIndex {
+  upsert(ex: Executor, docs: IndexDoc[]): Promise<void>;
+  remove(ex: Executor, docIds: string[]): Promise<void>;
+  clear(ex: Executor): Promise<void>;
+  /** Around a full rebuild: PostgreSQL builds its GIN index once at the end instead of row by row. */
+  beginBulk(ex: Executor): Promise<void>;
+  endBulk(ex: Executor): Promise<void>;
+  /** `null` when the query can match nothing (no positive term). */
+  match(query: ParsedQuery): MatchSql | null;
+  sizeBytes(ex: Executor): Promise<number>;
+}
+
+export function searchIndexFor(kind: DatabaseKind): SearchIndex {
+  return kind === 'postgres' ? new PostgresSearchIndex() : new SqliteSearchIndex();
+}
+
+export function docId(kind: DocKind, id: string): string {
+  return `${kind[0]}:${id}`;
+}

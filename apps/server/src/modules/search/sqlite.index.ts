@@ -1,0 +1,88 @@
+import { sql } from 'kysely';
+import type { Executor } from '../../platform/db/connect.js';
+import type { IndexDoc, MatchSql, SearchIndex } from './search.index.js';
+import { bigramStream, phraseBigrams, unigramStream, type ParsedQuery, type Phrase } from './search.text.js';
+
+/**
+ * SQLite: a contentless FTS5 table `search_fts(u, b)` (unicode61, diacritics kept) whose rowid is
+ * `search_docs.seq`. Column `u` holds the unigram stream (one Han character or word a position), so an
+ * FTS5 phrase `u : "王 伟"` is an exact sequence; column `b` holds the aligned bigram stream, so
+ * `b : "王伟"` requires the two characters side by side in the original text (not across punctuation)
+ * and, being rare, lets FTS5 skip through the long lists of common characters.
+ */
+export class SqliteSearchIndex implements SearchIndex {
+  async upsert(ex: Executor, docs: IndexDoc[]): Promise<void> {
+    for (const d of docs) {
+      const existing = await sql<{ seq: number }>`select seq from search_docs where doc_id = ${d.docId}`.execute(ex);
+      let seq = existing.rows[0]?.seq;
+      if (seq !== undefined) {
+        await sql`delete from search_fts where rowid = ${seq}`.execute(ex);
+        await sql`update search_docs set kind = ${d.kind}, cadre_id = ${d.cadreId}, dossier_id = ${d.dossierId}, material_id = ${d.materialId},
+          page_id = ${d.pageId}, updated_at = ${d.updatedAt} where seq = ${seq}`.execute(ex);
+      } else {
+        const inserted = await sql<{ seq: number }>`insert into search_docs (doc_id, kind, cadre_id, dossier_id, material_id, page_id, updated_at)
+          values (${d.docId}, ${d.kind}, ${d.cadreId}, ${d.dossierId}, ${d.materialId}, ${d.pageId}, ${d.updatedAt}) returning seq`.execute(ex);
+        seq = inserted.rows[0]!.seq;
+      }
+      await sql`insert into search_fts (rowid, u, b) values (${seq}, ${unigramStream(d.tokens).join(' ')}, ${bigramStream(d.tokens).join(' ')})`.execute(ex);
+    }
+  }
+
+  async remove(ex: Executor, docIds: string[]): Promise<void> {
+    for (const id of docIds) {
+      const existing = await sql<{ seq: number }>`select seq from search_docs where doc_id = ${id}`.execute(ex);
+      const seq = existing.rows[0]?.seq;
+      if (seq === undefined) continue;
+      await sql`delete from search_fts where rowid = ${seq}`.execute(ex);
+      await sql`delete from search_docs where seq = ${seq}`.execute(ex);
+    }
+  }
+
+  async clear(ex: Executor): Promise<void> {
+    await sql`insert into search_fts (search_fts) values ('delete-all')`.execute(ex);
+    await sql`delete from search_docs`.execute(ex);
+  }
+
+  async beginBulk(): Promise<void> {}
+
+  async endBulk(ex: Executor): Promise<void> {
+    await sql`insert into search_fts (search_fts) values ('optimize')`.execute(ex);
+  }
+
+  match(query: ParsedQuery): MatchSql | null {
+    const expr = fts5Expression(query);
+    if (!expr) return null;
+    return {
+      from: sql`search_fts join search_docs d on d.seq = search_fts.rowid`,
+      where: sql`search_fts match ${expr}`,
+      score: sql<number>`(-search_fts.rank)`,
+    };
+  }
+
+  async sizeBytes(ex: Executor): Promise<number> {
+    try {
+      const r = await sql<{ n: number | null }>`select sum(pgsize) as n from dbstat where name like 'search%'`.execute(ex);
+      return Number(r.rows[0]?.n ?? 0);
+    } catch {
+      const r = await sql<{ n: number }>`select page_count * page_size as n from pragma_page_count(), pragma_page_size()`.execute(ex);
+      return Number(r.rows[0]?.n ?? 0);
+    }
+  }
+}
+
+const quote = (s: string) => `"${s.replace(/"/g, '""')}"`;
+
+function phraseExpression(p: Phrase): string {
+  const parts = [`u : ${quote(p.tokens.map((t) => t.t).join(' '))}`];
+  for (const bg of phraseBigrams(p)) parts.push(`b : ${quote(bg)}`);
+  return parts.length === 1 ? parts[0]! : `(${parts.join(' AND ')})`;
+}
+
+/** The FTS5 query; every token is quoted, so no user input is read as FTS5 syntax. */
+export function fts5Expression(query: ParsedQuery): string | null {
+  if (query.must.length === 0) return null;
+  const must = query.must.map((clause) => (clause.length === 1 ? phraseExpression(clause[0]!) : `(${clause.map(phraseExpression).join(' OR ')})`));
+  let expr = must.join(' AND ');
+  if (query.not.length) expr = `(${expr}) NOT (${query.not.map(phraseExpression).join(' OR ')})`;
+  return expr;
+}
