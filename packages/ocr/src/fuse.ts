@@ -1,6 +1,6 @@
 /**
- * A load-time rewrite of the PP-OCRv4 recognition graph (ONNX, opset 9, as paddle2onnx exported it)
- * that onnxruntime's own optimiser does not do. Its PPLCNetV3 backbone follows every convolution by a
+ * A load-time rewrite of the PP-OCRv4 graphs (ONNX, as paddle2onnx exported them) that onnxruntime's
+ * own optimiser does not do. Its PPLCNetV3 backbone follows every convolution by a
  * learnable affine (×s, +b), a hard-swish spelled as four element-wise ops (+3, clip 0..6, ×x, ÷6)
  * and another affine: eight passes over the activations for each convolution, about two thirds of
  * the model's time on a CPU. The rewrite is exact algebra (up to float rounding):
@@ -223,7 +223,7 @@ export interface FuseStats {
 }
 
 /** Rewrites the model (see the module comment); returns the new bytes and what was rewritten. */
-export function fuseRecognitionModel(model: Uint8Array): { bytes: Uint8Array; stats: FuseStats } {
+export function fusePaddleModel(model: Uint8Array): { bytes: Uint8Array; stats: FuseStats } {
   const stats: FuseStats = { convAffine: 0, hardSwish: 0, affineIntoConv: 0, scaleIntoConv: 0 };
   const mf = fields(model);
   const gf = mf.find((f) => f.no === 7);
@@ -333,9 +333,12 @@ export function fuseRecognitionModel(model: Uint8Array): { bytes: Uint8Array; st
     if (!a || a[1] !== 3) continue;
     const x = a[0];
     const clip = only(add3!.outputs[0]!);
-    if (clip?.opType !== 'Clip' || clip.inputs.length !== 1) continue;
+    if (clip?.opType !== 'Clip' || clip.inputs[0] !== add3!.outputs[0]) continue;
+    // Bounds as attributes (opset < 11) or as constant inputs (opset ≥ 11).
     const ca = attributes(clip);
-    if (ca.get('min')?.f !== 0 || ca.get('max')?.f !== 6) continue;
+    const lo = clip.inputs.length === 1 ? ca.get('min')?.f : scalar(clip.inputs[1]);
+    const hi = clip.inputs.length === 1 ? ca.get('max')?.f : scalar(clip.inputs[2]);
+    if (lo !== 0 || hi !== 6) continue;
     const mul = only(clip.outputs[0]!);
     if (mul?.opType !== 'Mul' || !mul.inputs.includes(x) || !mul.inputs.includes(clip.outputs[0]!)) continue;
     const div = withScalar(only(mul.outputs[0]!), 'Div');
