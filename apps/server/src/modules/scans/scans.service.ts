@@ -161,7 +161,7 @@ export class ScansService {
       page_count: inspection.pageCount, status: 'stored', error_code: null, error_message: null, duplicate_of: null, created_at: now,
     };
     const d = dossier;
-    const linked = await this.db.transaction().execute(async (trx) => {
+    await this.db.transaction().execute(async (trx) => {
       const r = scansRepository(trx, this.kind);
       await r.lockDossier(d.id);
       await r.insertBlob({ id: blobId, algorithm, hash: blobId.slice(algorithm.length + 1), size: bytes.length, kind: 'original', format, created_at: now });
@@ -187,9 +187,7 @@ export class ScansService {
         action: 'scan.file.ingest', objectType: 'scan_file', objectId: fileId, objectLabel: `${d.dossier_no}（${d.cadre_name}）·${safeName}`,
         detail: { batchId: target.batchId, format, pages: inspection.pageCount, linked: linkedCount, hash: blobId, size: bytes.length },
       });
-      return linkedCount;
     });
-    void linked;
     this.queue.notify();
     return toScanFile(file);
   }
