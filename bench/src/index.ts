@@ -4,6 +4,7 @@ import { catalogueBench } from './catalogue.bench.js';
 import { ingestBench } from './ingest.bench.js';
 import { imagingBench } from './imaging.bench.js';
 import { ocrBench } from './ocr.bench.js';
+import { searchBench } from './search.bench.js';
 
 const args = process.argv.slice(2);
 const dbIndex = args.indexOf('--db');
@@ -20,6 +21,7 @@ const benches: Record<string, () => Promise<void>> = {
   ingest: () => ingestBench(db, scale),
   imaging: () => imagingBench(),
   ocr: () => ocrBench(),
+  search: () => searchBench(db, scale),
 };
 for (const name of which.length ? which : Object.keys(benches)) {
   const run = benches[name];

@@ -117,6 +117,9 @@ describe('search: Chinese-aware matching', () => {
     expect(labels(await search(clerk, '1988年7月'))).toEqual(['page:pg-p1']);
     expect(labels(await search(clerk, '"1995年5月入党"'))).toEqual(['page:pg-p4']);
     expect((await search(clerk, '"参加 党员"')).total).toBe(0);
+    // 科员 ends one OCR line and 中国 starts the next: not adjacent.
+    expect((await search(clerk, '员中')).total).toBe(0);
+    expect(labels(await search(clerk, '"科员 中国"'))).toEqual(['page:pg-p1']);
   });
 
   it('combines terms with AND, OR and NOT', async () => {

@@ -137,15 +137,6 @@ export function parseQuery(input: string): ParsedQuery {
   return { must, not };
 }
 
-/** Pairs `[i, i+1]` of a phrase's tokens that are adjacent Han characters in the query. */
-export function phraseBigrams(phrase: Phrase): string[] {
-  const out: string[] = [];
-  for (let i = 0; i + 1 < phrase.tokens.length; i++) {
-    if (adjacent(phrase.tokens[i], phrase.tokens[i + 1])) out.push(phrase.tokens[i]!.t + phrase.tokens[i + 1]!.t);
-  }
-  return out;
-}
-
 /**
  * The phrase as lexemes at offsets from its first position: adjacent Han pairs become one bigram at
  * the first character's offset; a Han character already covered by the bigram before it is skipped.

@@ -1,14 +1,16 @@
 import { sql } from 'kysely';
 import type { Executor } from '../../platform/db/connect.js';
 import type { IndexDoc, MatchSql, SearchIndex } from './search.index.js';
-import { bigramStream, phraseBigrams, unigramStream, type ParsedQuery, type Phrase } from './search.text.js';
+import { adjacent, bigramStream, unigramStream, type ParsedQuery, type Phrase } from './search.text.js';
 
 /**
  * SQLite: a contentless FTS5 table `search_fts(u, b)` (unicode61, diacritics kept) whose rowid is
  * `search_docs.seq`. Column `u` holds the unigram stream (one Han character or word a position), so an
- * FTS5 phrase `u : "王 伟"` is an exact sequence; column `b` holds the aligned bigram stream, so
- * `b : "王伟"` requires the two characters side by side in the original text (not across punctuation)
- * and, being rare, lets FTS5 skip through the long lists of common characters.
+ * FTS5 phrase `u : "1988 年 7 月"` is an exact sequence; column `b` holds the aligned bigram stream, so
+ * `b : "王伟"` or `b : "干部 部履 履历"` requires the characters side by side in the original text (not
+ * across punctuation or line breaks) and, being rare, spares FTS5 the long lists of common characters.
+ * A phrase mixing several Han runs and words checks each run's chain and the whole sequence separately
+ * (not tied to the same position: a rare over-match PostgreSQL's positional chain does not have).
  */
 export class SqliteSearchIndex implements SearchIndex {
   async upsert(ex: Executor, docs: IndexDoc[]): Promise<void> {
@@ -72,9 +74,23 @@ export class SqliteSearchIndex implements SearchIndex {
 
 const quote = (s: string) => `"${s.replace(/"/g, '""')}"`;
 
+/**
+ * A phrase: each run of adjacent Han characters as a bigram chain in `b` (exact: the pairs side by side,
+ * in order), and, when the phrase has more than one run or any word, the whole token sequence in `u`.
+ */
 function phraseExpression(p: Phrase): string {
-  const parts = [`u : ${quote(p.tokens.map((t) => t.t).join(' '))}`];
-  for (const bg of phraseBigrams(p)) parts.push(`b : ${quote(bg)}`);
+  const runs: string[][] = [];
+  let run: string[] = [];
+  p.tokens.forEach((t, i) => {
+    if (adjacent(t, p.tokens[i + 1])) run.push(t.t + p.tokens[i + 1]!.t);
+    else if (run.length) {
+      runs.push(run);
+      run = [];
+    }
+  });
+  const whole = runs.length === 1 && runs[0]!.length === p.tokens.length - 1;
+  const parts = whole ? [] : [`u : ${quote(p.tokens.map((t) => t.t).join(' '))}`];
+  for (const r of runs) parts.push(`b : ${quote(r.join(' '))}`);
   return parts.length === 1 ? parts[0]! : `(${parts.join(' AND ')})`;
 }
 
