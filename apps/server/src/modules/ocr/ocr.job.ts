@@ -55,8 +55,9 @@ const round3 = (v: number) => Math.round(v * 1000) / 1000;
  * set, in one transaction. Like the image step it never repeats a finished version and writes only
  * while the page still has the version it read.
  *
- * Orientation: when the page (not blank) reads badly, the page turned 180° (and 90°/270° when its
- * lines stand upright) is read too; a turn that reads clearly better is recorded as the page's
+ * Orientation: when the page (not blank) reads badly, it is read turned 180°, 90° and 270° (the
+ * quarter turns first when its lines stand upright; stopping at a turn that reads well); a turn that
+ * reads clearly better (at least twice the confidently read characters, and 12) is recorded as the page's
  * rotation — a new version, processed again, audited as the system's — so image and text agree. A
  * rotation or crop someone set by hand is never overridden.
  */
@@ -94,14 +95,18 @@ export function pageOcrJob(deps: {
       const handSet = ops.rotation !== undefined || (ops.cropBox !== undefined && ops.cropBox !== null);
       const poor = quality.chars < 8 || (quality.mean ?? 0) < 0.75 || quality.confident < quality.chars * 0.6;
       if (!handSet && page.blank !== 1 && poor) {
+        // Lines standing upright (or big blobs where lines were merged) suggest a quarter turn.
         const upright = lines.filter((l) => l.box[3] > 1.5 * l.box[2]).length;
-        const turns: Array<90 | 180 | 270> = upright * 2 > lines.length && lines.length > 0 ? [90, 270, 180] : [180];
+        const turns: Array<90 | 180 | 270> = upright > 0 && upright * 2 >= lines.length ? [90, 270, 180] : [180, 90, 270];
+        const need = Math.max(12, quality.confident * 2);
         let best: { turn: 90 | 180 | 270; confident: number } | null = null;
         for (const turn of turns) {
           const q = readingQuality(await read(turn));
-          if (!best || q.confident > best.confident) best = { turn, confident: q.confident };
+          if (q.confident >= need && (!best || q.confident > best.confident)) best = { turn, confident: q.confident };
+          // A turn that reads well needs no comparison with the others.
+          if (best && (q.mean ?? 0) >= 0.85 && q.confident >= need) break;
         }
-        if (best && best.confident >= Math.max(12, quality.confident * 2)) {
+        if (best) {
           await turnPage(page, best.turn, { before: quality, after: best.confident });
           return;
         }

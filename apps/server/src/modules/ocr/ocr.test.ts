@@ -196,6 +196,27 @@ describe('OCR as a pipeline step', () => {
     expect(events[0]).toMatchObject({ username: 'system', result: 'success' });
     expect(JSON.parse(events[0]!.detail!)).toMatchObject({ before: {}, after: { rotation: 180 }, version: 3, reason: 'ocr' });
   });
+
+  it('turns a page left lying on its side by a quarter turn', async () => {
+    const id = await upload('横置页.jpg', await scanPage({ turn: 90, lines: ['干部考察材料', '姓名：张华，出生年月：1975年9月。', '该同志政治立场坚定，工作认真负责。'] }));
+    await t.core.runner.runUntilIdle();
+    expect((await scanner.put(`/api/pages/${id}/ops`, { body: { ops: { rotation: 0 } } })).statusCode).toBe(200);
+    await t.core.runner.runUntilIdle();
+    expect((await textOf(id)).text).not.toContain('1975年9月');
+    const db = t.core.handle.db;
+    await db.updateTable('pages').set({ ops: '{}' }).where('id', '=', id).execute();
+    await db.updateTable('page_status').set({ ocr_version: 1 }).where('page_id', '=', id).execute();
+    await db.updateTable('jobs').set({ state: 'queued', finished_at: null }).where('dedupe_key', '=', `${PAGE_OCR_JOB}:${id}:2`).execute();
+    await t.core.runner.runUntilIdle();
+
+    const page = await pageRow(id);
+    // Drawn turned 90° clockwise, so it is put upright by turning it 270° clockwise.
+    expect([page.version, JSON.parse(page.ops), page.rotation]).toEqual([3, { rotation: 270 }, 270]);
+    const text = await textOf(id);
+    expect(text.text).toContain('张华');
+    expect(text.text).toContain('1975年9月');
+    expect(await autoTurns(id)).toHaveLength(1);
+  });
 });
 
 describe('searchable PDF', () => {
