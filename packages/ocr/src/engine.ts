@@ -59,7 +59,15 @@ export class OcrEngine {
     };
     // Both graphs are rewritten on load (fuse.ts: the backbone's affine + hard-swish chains folded,
     // exact algebra): recognition about 1.8×, detection about 1.4× less CPU.
-    const fused = async (path: string) => fusePaddleModel(new Uint8Array(await readFile(path))).bytes;
+    // A model the rewrite cannot parse is loaded as it is.
+    const fused = async (path: string) => {
+      const bytes = new Uint8Array(await readFile(path));
+      try {
+        return fusePaddleModel(bytes).bytes;
+      } catch {
+        return bytes;
+      }
+    };
     const [det, rec] = await Promise.all([
       fused(files.detection).then((bytes) => ort.InferenceSession.create(bytes, session)),
       fused(files.recognition).then((bytes) => ort.InferenceSession.create(bytes, session)),
