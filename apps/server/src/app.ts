@@ -46,6 +46,7 @@ import { pageOcrJob } from './modules/ocr/ocr.job.js';
 import { LazyOcrPool } from './modules/ocr/ocr.ports.js';
 import { ocrRoutes } from './modules/ocr/ocr.routes.js';
 import { OcrService } from './modules/ocr/ocr.service.js';
+import { ProofreadService } from './modules/ocr/proofread.service.js';
 import { JobQueue, JobRegistry } from './platform/queue/queue.js';
 import { JobRunner } from './platform/queue/runner.js';
 import { createBlobStore, type StorageDriverConfig } from './platform/storage/config.js';
@@ -56,6 +57,7 @@ import { VERSION } from './version.js';
 import { searchRoutes } from './modules/search/search.routes.js';
 import { SearchService } from './modules/search/search.service.js';
 import { searchIndexFor } from './modules/search/search.index.js';
+import { searchIndexJob } from './modules/search/search.job.js';
 
 export interface Core {
   handle: DbHandle;
@@ -137,7 +139,9 @@ export async function openCore(options: CoreOptions): Promise<Core> {
   const imagingAccess = imagingPort(imaging);
   const scans = new ScansService(db, kind, clock, audit, access, settings, blobAccess, imagingAccess, queue);
   const ocrPool = new LazyOcrPool({ threads: options.ocrThreads ?? 2, ...(options.ocrWorkerFile ? { workerFile: options.ocrWorkerFile } : {}) });
+  const search = new SearchService(db, clock, audit, access, searchIndexFor(kind));
   const jobs = new JobRegistry()
+    .register(searchIndexJob(search))
     .register(pageProcessJob({ db, kind, clock, settings, blobs: blobAccess, imaging: imagingAccess, queue }))
     .register(pageOcrJob({ db, kind, clock, blobs: blobAccess, ocr: ocrPool, queue, audit }));
   const runner = new JobRunner(queue, jobs, { concurrency: (options.imagingThreads ?? 2) * 2 });
@@ -156,7 +160,7 @@ export async function openCore(options: CoreOptions): Promise<Core> {
     completeness,
     blobs, imaging, queue, jobs, runner, scans,
     pages: new PagesService(db, kind, clock, audit, access, blobAccess, queue, scans),
-    search: new SearchService(db, clock, audit, access, searchIndexFor(kind)),
+    search,
     ocrPool,
     ocr: new OcrService(db, kind, audit, access, blobAccess),
     close: async () => {
@@ -222,7 +226,7 @@ export async function buildApp(core: Core, options: AppOptions = {}): Promise<Fa
   scansRoutes(router, core.scans, core.pages);
   saneRoutes(router, core);
   searchRoutes(router, core.search);
-  ocrRoutes(router, core.ocr);
+  ocrRoutes(router, core.ocr, new ProofreadService(core.handle.db, core.handle.kind, core.clock, core.audit, core.access, core.search));
 
   // The API description is for signed-in users like the rest of the API.
   app.get('/api/openapi.json', { schema: { hide: true } }, async (request) => {

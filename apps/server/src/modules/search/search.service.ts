@@ -46,7 +46,7 @@ export interface ReindexProgress {
  */
 export class SearchService {
   constructor(
-    private readonly db: Db,
+    readonly db: Db,
     private readonly clock: Clock,
     private readonly audit: AuditLog,
     private readonly access: AccessService,

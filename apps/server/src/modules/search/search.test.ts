@@ -207,6 +207,11 @@ describe('search: snippets, boxes, updates, hostile input', () => {
     await db.transaction().execute((trx) => t.core.search.indexPage(trx, pageIds.p4!));
     expect(labels(await search(clerk, '严谨'))).toEqual(['page:pg-p4']);
 
+    await db.updateTable('page_text').set({ text: '李娜同志\n勤勉敬业' }).where('page_id', '=', pageIds.p4!).execute();
+    await t.core.queue.enqueue(db, 'search.index', { pageId: pageIds.p4 });
+    await t.core.runner.runUntilIdle();
+    expect(labels(await search(clerk, '勤勉'))).toEqual(['page:pg-p4']);
+
     t.clock.advance(60_000);
     const res = await clerk.patch(`/api/cadres/${cadres.lina!.id}`, { body: { name: '李丽娜' } });
     expect(res.statusCode, res.body).toBe(200);
