@@ -143,7 +143,7 @@ export async function openCore(options: CoreOptions): Promise<Core> {
   const jobs = new JobRegistry()
     .register(searchIndexJob(search))
     .register(pageProcessJob({ db, kind, clock, settings, blobs: blobAccess, imaging: imagingAccess, queue }))
-    .register(pageOcrJob({ db, kind, clock, blobs: blobAccess, ocr: ocrPool, queue, audit }));
+    .register(pageOcrJob({ db, kind, clock, blobs: blobAccess, ocr: ocrPool, queue, audit, search }));
   const runner = new JobRunner(queue, jobs, { concurrency: (options.imagingThreads ?? 2) * 2 });
   return {
     handle, clock, keyring, audit, settings, access, auth,

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { OcrLine } from '@dangan/ocr';
 import type { Clock } from '../../platform/clock.js';
-import type { DatabaseKind, Db } from '../../platform/db/connect.js';
+import type { DatabaseKind, Db, Executor } from '../../platform/db/connect.js';
 import type { JobDefinition, JobQueue } from '../../platform/queue/queue.js';
 import { SYSTEM_CONTEXT, type AuditLog } from '../audit/audit.log.js';
 import { PAGE_PROCESS_JOB } from '../scans/page-process.job.js';
@@ -69,8 +69,10 @@ export function pageOcrJob(deps: {
   ocr: OcrPort;
   queue: JobQueue;
   audit: AuditLog;
+  /** The page's text goes into the search index in the same transaction that stores it. */
+  search: { indexPage(executor: Executor, pageId: string): Promise<void> };
 }): JobDefinition<z.infer<typeof Payload>> {
-  const { db, kind, clock, blobs, ocr, queue, audit } = deps;
+  const { db, kind, clock, blobs, ocr, queue, audit, search } = deps;
   return {
     kind: PAGE_OCR_JOB,
     payload: Payload,
@@ -129,6 +131,7 @@ export function pageOcrJob(deps: {
           created_at: now, updated_at: now,
         });
         await r.markRead(pageId, version, now);
+        await search.indexPage(trx, pageId);
       });
     },
   };
