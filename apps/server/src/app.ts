@@ -127,8 +127,9 @@ export async function openCore(options: CoreOptions): Promise<Core> {
   const access = new AccessService(db);
   const auth = new AuthService(db, kind, clock, settings, audit, keyring);
   const completeness = new CompletenessService(db, kind, clock, audit, access);
-  const cadres = new CadresService(db, kind, clock, audit, access, settings, completeness);
-  const catalogue = new CatalogueService(db, kind, clock, audit, access, completeness);
+  const search = new SearchService(db, clock, audit, access, searchIndexFor(kind));
+  const cadres = new CadresService(db, kind, clock, audit, access, settings, completeness, search);
+  const catalogue = new CatalogueService(db, kind, clock, audit, access, completeness, search);
   const blobs = createBlobStore({
     dataDir: options.dataDir, keyring, driver: options.storage ?? { kind: 'disk' }, maxBytes: SCAN_UPLOAD_MAX_BYTES,
     cipher: await readSetting(db, 'storage.cipher'),
@@ -139,7 +140,6 @@ export async function openCore(options: CoreOptions): Promise<Core> {
   const imagingAccess = imagingPort(imaging);
   const scans = new ScansService(db, kind, clock, audit, access, settings, blobAccess, imagingAccess, queue);
   const ocrPool = new LazyOcrPool({ threads: options.ocrThreads ?? 2, ...(options.ocrWorkerFile ? { workerFile: options.ocrWorkerFile } : {}) });
-  const search = new SearchService(db, clock, audit, access, searchIndexFor(kind));
   const jobs = new JobRegistry()
     .register(searchIndexJob(search))
     .register(pageProcessJob({ db, kind, clock, settings, blobs: blobAccess, imaging: imagingAccess, queue }))
@@ -156,7 +156,7 @@ export async function openCore(options: CoreOptions): Promise<Core> {
     cadres,
     dossiers: new DossiersService(db, kind, clock, audit, access),
     catalogue,
-    imports: new ImportService(db, kind, clock, audit, access, cadres, catalogue, completeness),
+    imports: new ImportService(db, kind, clock, audit, access, cadres, catalogue, completeness, search),
     completeness,
     blobs, imaging, queue, jobs, runner, scans,
     pages: new PagesService(db, kind, clock, audit, access, blobAccess, queue, scans),

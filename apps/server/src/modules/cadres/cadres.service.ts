@@ -14,6 +14,7 @@ import type { AuditLog } from '../audit/audit.log.js';
 import { fromIsoPrefix, parseDateField } from '../catalogue/dates.js';
 import { assertDictionaryCode } from '../dictionary/dictionary.service.js';
 import type { CompletenessService } from '../completeness/completeness.service.js';
+import type { CatalogueIndex } from '../search/search.service.js';
 import type { SettingsService } from '../settings/settings.service.js';
 import { unitsRepository } from '../units/units.repository.js';
 import { cadresRepository, type CadreFilter } from './cadres.repository.js';
@@ -72,6 +73,7 @@ export class CadresService {
     private readonly access: AccessService,
     private readonly settings: SettingsService,
     private readonly completeness: CompletenessService,
+    private readonly searchIndex: CatalogueIndex,
   ) {}
 
   async list(actor: Actor, query: Omit<CadreFilter, 'unitIds'> & { unitId?: string }, page: number, pageSize: number) {
@@ -143,6 +145,7 @@ export class CadresService {
       action: 'cadre.create', objectType: 'cadre', objectId: row.id, objectLabel: row.name, detail: { after: summary(view) },
     });
     if (dossier) await this.insertDossier(trx, actor, row, dossier);
+    await this.searchIndex.indexCatalogue(trx, { cadreIds: [row.id] });
     return row.id;
   }
 
@@ -168,6 +171,7 @@ export class CadresService {
       action: 'cadre.update', objectType: 'cadre', objectId: id, objectLabel: after.name,
       detail: { before: summary(before), after: summary(after) },
     });
+    await this.searchIndex.indexCatalogue(trx, { cadreIds: [id] });
     return true;
   }
 
@@ -217,6 +221,7 @@ export class CadresService {
       action: 'dossier.create', objectType: 'dossier', objectId: row.id, objectLabel: `${row.dossier_no}（${cadre.name}）`,
       detail: { after: { dossierNo: row.dossier_no, custodian: custodian.name, location: row.location, secrecyLevel: row.secrecy_level } },
     });
+    await this.searchIndex.indexCatalogue(trx, { dossierIds: [row.id] });
   }
 
   /** Codes, dates and the ID number of an input, checked and turned into columns. */

@@ -12,6 +12,7 @@ import type { AccessService, Authorized, DataScope } from '../access/access.js';
 import type { Actor } from '../access/actor.js';
 import type { AuditLog } from '../audit/audit.log.js';
 import type { CompletenessService } from '../completeness/completeness.service.js';
+import type { CatalogueIndex } from '../search/search.service.js';
 import { dossierSummary } from '../cadres/cadres.service.js';
 import { catalogueRepository } from './catalogue.repository.js';
 import { fromIsoPrefix, parseDateField } from './dates.js';
@@ -44,6 +45,7 @@ export class CatalogueService {
     private readonly audit: AuditLog,
     private readonly access: AccessService,
     private readonly completeness: CompletenessService,
+    private readonly searchIndex: CatalogueIndex,
   ) {}
 
   async view(actor: Actor, dossierId: string): Promise<Catalogue> {
@@ -181,6 +183,7 @@ export class CatalogueService {
       await this.renumber(trx, dossierId);
       await this.completeness.refresh(trx, dossierId);
       await this.audit.append(trx, actor.audit, { ...event, objectType: 'material' });
+      if (event.action !== 'catalogue.reorder') await this.searchIndex.indexCatalogue(trx, { materialIds: [event.objectId] });
       return this.build(trx, (await this.dossierOrThrow(trx, scope, dossierId))!);
     });
   }

@@ -13,6 +13,7 @@ import { readSetting } from '../settings/settings.service.js';
 import { catalogueRepository } from './catalogue.repository.js';
 import type { CatalogueService } from './catalogue.service.js';
 import type { CompletenessService } from '../completeness/completeness.service.js';
+import type { CatalogueIndex } from '../search/search.service.js';
 import { toIsoPrefix } from './dates.js';
 import { CADRE_COLUMNS, MATERIAL_COLUMNS, type ImportProblem, type ParsedImport, type RawCadreRow, type RawMaterialRow } from './io/catalogue.import.js';
 
@@ -79,6 +80,7 @@ export class ImportService {
     private readonly cadres: CadresService,
     private readonly catalogue: CatalogueService,
     private readonly completeness: CompletenessService,
+    private readonly searchIndex: CatalogueIndex,
   ) {}
 
   async run(actor: Actor, parsed: ParsedImport, dryRun: boolean): Promise<ImportReport> {
@@ -273,6 +275,10 @@ export class ImportService {
         for (const dossierId of touched) {
           await this.catalogue.renumber(trx, dossierId);
           await this.completeness.refresh(trx, dossierId);
+        }
+        if (touched.length > 0) {
+          const materialIds = (await trx.selectFrom('materials').select('id').where('dossier_id', 'in', touched).execute()).map((m) => m.id);
+          for (let i = 0; i < materialIds.length; i += 500) await this.searchIndex.indexCatalogue(trx, { materialIds: materialIds.slice(i, i + 500) });
         }
         await this.audit.append(trx, actor.audit, {
           action: 'catalogue.import', objectType: 'import', objectLabel: `${cadres.length} 名干部、${materials.length} 份材料`,

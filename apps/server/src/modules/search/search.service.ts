@@ -44,6 +44,9 @@ export interface ReindexProgress {
  * dates) and the pages' OCR text, with the actor's data scope and the filters inside the query. The
  * index itself is `SearchIndex` (FTS5 on SQLite, tsvector + GIN on PostgreSQL).
  */
+/** What the catalogue's writers need of search: re-index what they changed, in their transaction. */
+export type CatalogueIndex = Pick<SearchService, 'indexCatalogue'>;
+
 export class SearchService {
   constructor(
     readonly db: Db,

@@ -215,9 +215,19 @@ describe('search: snippets, boxes, updates, hostile input', () => {
     t.clock.advance(60_000);
     const res = await clerk.patch(`/api/cadres/${cadres.lina!.id}`, { body: { name: '李丽娜' } });
     expect(res.statusCode, res.body).toBe(200);
-    await t.core.search.indexPending();
+    // Catalogue writers index what they change in their own transaction: no catch-up needed.
     expect(labels(await search(clerk, '李丽娜'))).toEqual(['cadre:李丽娜']);
     expect(labels(await search(clerk, 'LLN'))).toEqual(['cadre:李丽娜']);
+    expect(await t.core.search.indexPending()).toMatchObject({ pages: 0 });
+
+    const fresh = await register('欧阳修远', 'S9001', root);
+    expect(labels(await search(clerk, '欧阳修远'))).toEqual(['cadre:欧阳修远']);
+    expect(labels(await search(clerk, 'S9001'))).toEqual(['cadre:欧阳修远']);
+    const materialId = await addMaterial(fresh.dossier!.id, '2', '自传（一九九八年）', '1998');
+    expect((await search(clerk, '自传')).items.some((i) => i.kind === 'material' && i.material?.id === materialId)).toBe(true);
+    const removed = await clerk.post(`/api/materials/${materialId}/deletion`, { body: { reason: '重复著录' } });
+    expect(removed.statusCode, removed.body).toBe(200);
+    expect((await search(clerk, '自传')).items.some((i) => i.kind === 'material' && i.material?.id === materialId)).toBe(false);
   });
 
   it('treats quotes, FTS5 and tsquery syntax and SQL as plain text', async () => {
