@@ -317,4 +317,51 @@ describe('scan journey on sqlite', () => {
     await shot(page, 'scan-9-relinked');
     expect(problems).toEqual([]);
   });
+  it('proofreads a recognised line: the box is highlighted, the correction saved and searchable text changed', async () => {
+    const b = await board();
+    const target = byFile(b, names.skewed!)!;
+    interface Text { lines: { text: string; edited?: boolean }[]; text: string; edited: boolean }
+    // OCR runs as a job after processing: wait for the page's text.
+    const status = () => page.evaluate(async (p) => (await fetch(p)).status, `/api/pages/${target.id}/text`);
+    await expect.poll(status, { timeout: 180_000, interval: 1000 }).toBe(200);
+    const before = await api<Text>(`/api/pages/${target.id}/text`);
+    let index = before.lines.findIndex((l) => l.text.includes('济南'));
+    const [from, to] = index >= 0 ? ['济南', '青岛'] : [null, '校对后的文字'];
+    if (index < 0) index = before.lines.findIndex((l) => l.text.length >= 2);
+    expect(index, before.text).toBeGreaterThanOrEqual(0);
+    const corrected = from ? before.lines[index]!.text.replace(from, to) : to;
+
+    await page.locator(`[data-testid="page-thumb"][data-page-id="${target.id}"] .scan-thumb-image`).click();
+    const editor = page.getByTestId('page-editor');
+    await editor.waitFor();
+    await editor.getByTestId('open-proofread').click();
+    const drawer = page.getByTestId('proofread-drawer');
+    await drawer.waitFor();
+    const line = drawer.getByTestId(`proofread-line-${index}`);
+    await line.waitFor();
+    await expect.poll(() => drawer.getByTestId('proofread-boxes').locator('rect').count()).toBe(before.lines.length);
+    await line.click();
+    await expect.poll(() => drawer.getByTestId(`proofread-box-${index}`).getAttribute('data-selected')).toBe('1');
+    await shot(page, 'scan-10-proofread');
+
+    await line.getByRole('button', { name: `修改第 ${index + 1} 行` }).click();
+    const input = drawer.getByTestId('proofread-input');
+    await input.fill(corrected);
+    await input.press('Enter');
+    await drawer.getByTestId(`proofread-edited-${index}`).waitFor();
+    await shot(page, 'scan-11-proofread-saved');
+
+    const after = await api<Text>(`/api/pages/${target.id}/text`);
+    expect(after.edited).toBe(true);
+    expect(after.lines[index]).toMatchObject({ text: corrected, edited: true });
+    expect(after.text).toContain(corrected);
+    if (from) expect(after.text.includes(from)).toBe(before.text.split(from).length > 2);
+
+    await drawer.getByTestId('proofread-history-open').click();
+    await expect.poll(() => page.getByTestId('proofread-history').innerText()).toContain(corrected);
+    await shot(page, 'scan-12-proofread-history');
+    await page.keyboard.press('Escape');
+    await page.getByTestId('proofread-history').waitFor({ state: 'hidden' });
+    expect(problems).toEqual([]);
+  });
 });

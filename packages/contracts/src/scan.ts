@@ -167,6 +167,7 @@ export const PageTextLine = z.object({
   box: Box,
   confidence: z.number(),
   chars: z.array(z.number()).optional(),
+  edited: z.boolean().optional().describe('该行已人工校对'),
 });
 
 export const PageText = z.object({
@@ -179,6 +180,19 @@ export const PageText = z.object({
   edited: z.boolean().describe('是否经过人工校对'),
 });
 export type PageText = z.infer<typeof PageText>;
+
+/** Longest text of one proofread line. */
+export const PROOFREAD_LINE_MAX = 500;
+
+export const PageTextEdit = z.object({
+  id: Id,
+  lineIndex: z.number().int().describe('行号（从 0 起）'),
+  before: z.string(),
+  after: z.string(),
+  editedBy: z.object({ id: Id, name: z.string() }),
+  editedAt: Timestamp,
+});
+export type PageTextEdit = z.infer<typeof PageTextEdit>;
 
 export const scanApi = {
   scans: {
@@ -259,6 +273,17 @@ export const scanApi = {
     text: endpoint({
       method: 'GET', path: '/api/pages/:id/text', summary: '页面识别文字（行、位置、置信度）', tag: '扫描',
       access: ['scan.ingest', 'scan.link'], params: IdParams, response: PageText,
+    }),
+    editTextLine: endpoint({
+      method: 'PUT', path: '/api/pages/:id/text/lines/:index', summary: '校对页面文字的一行（并更新检索）', tag: '扫描',
+      access: ['scan.ingest', 'qc.inspect'],
+      params: z.object({ id: Id, index: z.coerce.number().int().describe('行号（从 0 起）') }),
+      body: z.object({ text: z.string().max(PROOFREAD_LINE_MAX * 4) }),
+      response: PageText,
+    }),
+    textEdits: endpoint({
+      method: 'GET', path: '/api/pages/:id/text/edits', summary: '页面文字的校对记录', tag: '扫描',
+      access: ['scan.ingest', 'scan.link', 'qc.inspect'], params: IdParams, response: z.array(PageTextEdit),
     }),
     materialPdf: endpoint({
       method: 'GET', path: '/api/materials/:id/pdf', summary: '导出材料为可检索 PDF（图像加隐藏文字层）', tag: '扫描',

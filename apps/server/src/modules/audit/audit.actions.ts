@@ -44,6 +44,7 @@ export const AUDIT_ACTIONS = {
   'page.delete': '删除页面',
   'page.replace': '重扫替换页面',
   'page.auto_rotate': '按识别结果自动旋转页面',
+  'page.text.edit': '校对页面文字',
   'material.pdf.export': '导出材料 PDF',
   'dossier.pdf.export': '导出档案 PDF',
   'material.create': '著录材料',

@@ -1,5 +1,5 @@
 import {
-  ArrowDownOutlined, ArrowUpOutlined, DeleteOutlined, DownloadOutlined, LeftOutlined, RedoOutlined, RightOutlined, RollbackOutlined,
+  ArrowDownOutlined, ArrowUpOutlined, DeleteOutlined, DownloadOutlined, FileSearchOutlined, LeftOutlined, RedoOutlined, RightOutlined, RollbackOutlined,
   ScissorOutlined, SwapOutlined, SyncOutlined, UndoOutlined, UploadOutlined,
 } from '@ant-design/icons';
 import { api, PAGE_STATUS_LABELS, type DossierPages, type PageOps, type ScanPage, type ScanPageDetail } from '@dangan/contracts';
@@ -15,6 +15,7 @@ import { useErrorHandler } from '../../shared/errors';
 import { formatDateTime } from '../../shared/format';
 import { DeletePageModal } from './DeletePageModal';
 import { ImageStage, type Box } from './ImageStage';
+import { ProofreadDrawer } from './ProofreadDrawer';
 import { ACCEPT, contentTypeOf, hasOps, imageUrl, materialLabel, pagesById, qualityFlags, scanKeys } from './model';
 import { useBoardActions } from './useBoard';
 
@@ -119,6 +120,7 @@ export function PageEditor({
   const [saving, setSaving] = useState(false);
   const [replacing, setReplacing] = useState<number | null>(null);
   const [deleting, setDeleting] = useState(false);
+  const [proofreading, setProofreading] = useState(false);
   const replaceInput = useRef<HTMLInputElement>(null);
 
   const busy = !!page && (page.status === 'pending' || page.status === 'processing');
@@ -272,6 +274,14 @@ export function PageEditor({
       }
       extra={
         <Space>
+          <Button
+            icon={<FileSearchOutlined />}
+            disabled={page.status !== 'processed'}
+            onClick={() => setProofreading(true)}
+            data-testid="open-proofread"
+          >
+            文字校对
+          </Button>
           <Typography.Text type="secondary">
             {at + 1} / {order.length}
           </Typography.Text>
@@ -538,6 +548,7 @@ export function PageEditor({
           else onClose();
         }}
       />
+      {proofreading && <ProofreadDrawer page={page} open={proofreading} canEdit={canEdit} onClose={() => setProofreading(false)} />}
     </Drawer>
   );
 }
