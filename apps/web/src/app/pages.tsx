@@ -2,7 +2,7 @@ import {
   AuditOutlined, BookOutlined, ClusterOutlined, DesktopOutlined, FolderOpenOutlined, HomeOutlined, SafetyCertificateOutlined,
   SettingOutlined, TeamOutlined,
 } from '@ant-design/icons';
-import { FileDoneOutlined, ImportOutlined } from '@ant-design/icons';
+import { FileDoneOutlined, ImportOutlined, SearchOutlined } from '@ant-design/icons';
 import type { Permission } from '@dangan/domain';
 import { lazy, type ComponentType, type LazyExoticComponent, type ReactNode } from 'react';
 
@@ -38,6 +38,10 @@ export const PAGES: PageDef[] = [
   {
     path: '/dossiers/:id/scan', label: '扫描与挂接', icon: null, any: ['scan.ingest', 'scan.link'], hidden: true,
     component: lazy(() => import('../features/scan/ScanPage')),
+  },
+  {
+    path: '/search', label: '全文检索', icon: <SearchOutlined />, any: ['dossier.read'],
+    component: lazy(() => import('../features/search/SearchPage')),
   },
   {
     path: '/catalogue-import', label: '目录导入', icon: <ImportOutlined />, any: ['catalogue.import'],
