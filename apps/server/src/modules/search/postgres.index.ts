@@ -51,6 +51,7 @@ export class PostgresSearchIndex implements SearchIndex {
       from: sql`search_docs d`,
       where: sql`d.tsv @@ cast(${q} as tsquery)`,
       score: sql<number>`ts_rank(d.tsv, cast(${q} as tsquery))`,
+      materialize: true,
     };
   }
 

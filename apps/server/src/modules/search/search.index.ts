@@ -29,6 +29,8 @@ export interface MatchSql {
   from: RawBuilder<unknown>;
   where: RawBuilder<unknown>;
   score: RawBuilder<number>;
+  /** Evaluate the match as a materialized CTE (PostgreSQL: keeps the planner on the GIN index). */
+  materialize?: boolean;
 }
 
 /** The full-text index: the same documents and query semantics on both databases. */

@@ -76,7 +76,6 @@ export class SearchService {
     if (!match || (unitIds && unitIds.size === 0)) return empty;
 
     const conds: RawBuilder<unknown>[] = [
-      match.where,
       sql`(m.id is null or m.deleted_at is null)`,
       sql`(d.page_id is null or p.deleted_at is null)`,
     ];
@@ -90,14 +89,20 @@ export class SearchService {
     if (query.from) conds.push(sql`m.formed_on >= ${query.from}`);
     if (query.to) conds.push(sql`m.formed_on <= ${`${query.to}~`}`);
     if (query.state) conds.push(sql`s.state = ${query.state}`);
-    const base = sql`from ${match.from}
+    // The full-text match alone first, as its own (on PostgreSQL materialized) CTE: the planner then
+    // answers it from the GIN index and joins the few matches by primary key, instead of choosing a seq
+    // scan that de-TOASTs every row's tsvector to test `@@` when it expects a LIMIT to stop it early.
+    const hit = (score: boolean) => sql`with d as ${match.materialize ? sql`materialized ` : sql``}(
+      select d.doc_id, d.kind, d.cadre_id, d.dossier_id, d.material_id, d.page_id${score ? sql`, ${match.score} as score` : sql``}
+      from ${match.from} where ${match.where}) `;
+    const base = sql`from d
       join cadres c on c.id = d.cadre_id
       left join dossiers s on s.id = d.dossier_id
       left join pages p on p.id = d.page_id
       left join materials m on m.id = coalesce(p.material_id, d.material_id)
       where ${sql.join(conds, sql` and `)}`;
 
-    const counts = await sql<{ kind: DocKind; n: number | string }>`select d.kind as kind, count(*) as n ${base} group by d.kind`.execute(this.db);
+    const counts = await sql<{ kind: DocKind; n: number | string }>`${hit(false)}select d.kind as kind, count(*) as n ${base} group by d.kind`.execute(this.db);
     const result = { ...empty, counts: { ...empty.counts } };
     for (const r of counts.rows) {
       result.counts[r.kind] = Number(r.n);
@@ -109,9 +114,9 @@ export class SearchService {
     const order = query.sort === 'date'
       ? sql`coalesce(m.formed_on, '') desc, ${kindOrder}, score desc, d.doc_id`
       : sql`${kindOrder}, score desc, d.doc_id`;
-    const rows = await sql<HitRow>`
+    const rows = await sql<HitRow>`${hit(true)}
       select d.doc_id, d.kind, d.cadre_id, c.name as cadre_name, c.name_initials, c.id_number, d.dossier_id, s.dossier_no, s.state,
-        m.id as material_id, m.name as material_name, m.class_code, m.formed_on, d.page_id, p.page_no, ${match.score} as score
+        m.id as material_id, m.name as material_name, m.class_code, m.formed_on, d.page_id, p.page_no, d.score
       ${base} order by ${order} limit ${query.pageSize} offset ${(query.page - 1) * query.pageSize}`.execute(this.db);
     result.items = await this.hits(rows.rows, parsed);
     return result;
