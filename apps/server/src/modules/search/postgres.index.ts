@@ -52,6 +52,7 @@ export class PostgresSearchIndex implements SearchIndex {
       where: sql`d.tsv @@ cast(${q} as tsquery)`,
       score: sql<number>`ts_rank(d.tsv, cast(${q} as tsquery))`,
       materialize: true,
+      lateral: true,
     };
   }
 

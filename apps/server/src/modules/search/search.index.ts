@@ -31,6 +31,8 @@ export interface MatchSql {
   score: RawBuilder<number>;
   /** Evaluate the match as a materialized CTE (PostgreSQL: keeps the planner on the GIN index). */
   materialize?: boolean;
+  /** Join the catalogue rows as lateral primary-key look-ups (PostgreSQL; SQLite has no LATERAL). */
+  lateral?: boolean;
 }
 
 /** The full-text index: the same documents and query semantics on both databases. */

@@ -92,14 +92,19 @@ export class SearchService {
     // The full-text match alone first, as its own (on PostgreSQL materialized) CTE: the planner then
     // answers it from the GIN index and joins the few matches by primary key, instead of choosing a seq
     // scan that de-TOASTs every row's tsvector to test `@@` when it expects a LIMIT to stop it early.
+    // The catalogue rows are lateral look-ups by primary key, not hash joins over whole tables (the
+    // coalesce in the materials key otherwise leaves no index usable).
     const hit = (score: boolean) => sql`with d as ${match.materialize ? sql`materialized ` : sql``}(
       select d.doc_id, d.kind, d.cadre_id, d.dossier_id, d.material_id, d.page_id${score ? sql`, ${match.score} as score` : sql``}
       from ${match.from} where ${match.where}) `;
     const base = sql`from d
-      join cadres c on c.id = d.cadre_id
+      ${match.lateral ? sql`join lateral (select * from cadres where id = d.cadre_id) c on true
+      left join lateral (select * from dossiers where id = d.dossier_id) s on true
+      left join pages p on p.id = d.page_id
+      left join lateral (select * from materials where id = coalesce(p.material_id, d.material_id)) m on true` : sql`join cadres c on c.id = d.cadre_id
       left join dossiers s on s.id = d.dossier_id
       left join pages p on p.id = d.page_id
-      left join materials m on m.id = coalesce(p.material_id, d.material_id)
+      left join materials m on m.id = coalesce(p.material_id, d.material_id)`}
       where ${sql.join(conds, sql` and `)}`;
 
     const counts = await sql<{ kind: DocKind; n: number | string }>`${hit(false)}select d.kind as kind, count(*) as n ${base} group by d.kind`.execute(this.db);
