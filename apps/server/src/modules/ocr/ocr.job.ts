@@ -125,9 +125,19 @@ export function pageOcrJob(deps: {
         const current = await scansRepository(trx, kind).page(pageId);
         if (!current || current.deleted_at || current.version !== version) return;
         const r = ocrRepository(trx, kind);
+        // A proofreader's corrections survive a new reading of the page: re-applied, in order, to the line
+        // that reads as it did before it was corrected. The history keeps any that no longer fit.
+        const edits = await trx.selectFrom('page_text_edits').select(['before', 'after']).where('page_id', '=', pageId).orderBy('edited_at').orderBy('id').execute();
+        const final: Array<StoredLine & { edited?: boolean }> = stored.map((l) => ({ ...l }));
+        for (const e of edits) {
+          const i = final.findIndex((l) => l.text === e.before);
+          if (i >= 0) final[i] = { ...final[i]!, text: e.after, confidence: 1, chars: Array.from(e.after, () => 1), edited: true };
+        }
+        const reapplied = final.some((l) => l.edited);
+        const low = reapplied ? final.reduce((n, l) => n + (l.chars ?? []).filter((c) => c < 0.8).length, 0) : quality.low;
         await r.upsertText({
-          page_id: pageId, version, engine: OCR_ENGINE, lines: JSON.stringify(stored), text: stored.map((l) => l.text).join('\n'),
-          mean_confidence: quality.mean === null ? null : round3(quality.mean), low_confidence_chars: quality.low, edited: 0,
+          page_id: pageId, version, engine: OCR_ENGINE, lines: JSON.stringify(final), text: final.map((l) => l.text).join('\n'),
+          mean_confidence: quality.mean === null ? null : round3(quality.mean), low_confidence_chars: low, edited: reapplied ? 1 : 0,
           created_at: now, updated_at: now,
         });
         await r.markRead(pageId, version, now);

@@ -110,6 +110,21 @@ describe('proofreading a page', () => {
     expect(history[0]!.editedBy.name).toBe('qcop用户');
   });
 
+  it('keeps the corrections when the page is read again after a hand correction of the image', async () => {
+    const corrected = await textOf();
+    expect(corrected.text).toContain('镇江');
+    const edit = await scanner.put(`/api/pages/${pageId}/ops`, { body: { ops: { despeckle: false } } });
+    expect(edit.statusCode, edit.body).toBe(200);
+    await t.core.runner.runUntilIdle();
+    const reread = await textOf();
+    expect(reread.version).toBe(corrected.version + 1);
+    expect(reread.edited).toBe(true);
+    expect(reread.text).toContain('镇江');
+    expect(reread.text).not.toContain('南京');
+    expect(reread.lines.find((l) => l.text.includes('镇江'))).toMatchObject({ edited: true, confidence: 1 });
+    expect(await pageHits('镇江')).toBe(1);
+  });
+
   it('refuses bad input with stable codes', async () => {
     const n = (await textOf()).lines.length;
     for (const [index, text, status, code] of [
