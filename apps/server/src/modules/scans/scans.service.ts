@@ -180,7 +180,8 @@ export class ScansService {
           },
           now,
         );
-        await this.queue.enqueue(trx, PAGE_PROCESS_JOB, { pageId, version: 1 }, { dedupeKey: `${PAGE_PROCESS_JOB}:${pageId}:1` });
+        // Clean images first (the operator is waiting to link and check them); reading the text follows.
+        await this.queue.enqueue(trx, PAGE_PROCESS_JOB, { pageId, version: 1 }, { dedupeKey: `${PAGE_PROCESS_JOB}:${pageId}:1`, priority: 5 });
       }
       const linkedCount = slots.filter(Boolean).length;
       await this.audit.append(trx, target.actor, {
