@@ -171,7 +171,7 @@ export class PagesService {
     return this.db.transaction().execute(async (trx) => {
       const r = scansRepository(trx, this.kind);
       await r.lockDossier(dossier.id);
-      const fresh = await trx.selectFrom('pages').select('id').where('file_id', '=', file.id).executeTakeFirstOrThrow();
+      const fresh = { id: await r.pageIdOfFile(file.id) };
       const now = this.clock.now().toISOString();
       await r.updatePage(page.id, { deleted_at: now, deleted_by: actor.audit.username ?? '', delete_reason: '重扫替换', updated_at: now });
       if (!placement) await r.updatePage(fresh.id, { unlinked_order: page.unlinked_order, replaces_page_id: page.id });
@@ -212,11 +212,10 @@ export class PagesService {
 
   /** Page numbers 1..n in the given order; only rows whose number changes are written. */
   private async number(trx: Executor, ids: string[], now: string): Promise<void> {
-    const current = new Map(
-      ids.length ? (await trx.selectFrom('pages').select(['id', 'page_no']).where('id', 'in', ids).execute()).map((p) => [p.id, p.page_no]) : [],
-    );
+    const r = scansRepository(trx, this.kind);
+    const current = await r.pageNumbers(ids);
     for (const [i, id] of ids.entries()) {
-      if (current.get(id) !== i + 1) await trx.updateTable('pages').set({ page_no: i + 1, updated_at: now }).where('id', '=', id).execute();
+      if (current.get(id) !== i + 1) await r.updatePage(id, { page_no: i + 1, updated_at: now });
     }
   }
 

@@ -33,6 +33,31 @@ export function scansRepository(db: Executor, kind: DatabaseKind) {
         .executeTakeFirst();
     },
 
+    /** For ingest into a dossier already checked (or named by a system batch): no scope here. */
+    async dossierById(dossierId: string) {
+      return db
+        .selectFrom('dossiers')
+        .innerJoin('cadres', 'cadres.id', 'dossiers.cadre_id')
+        .select(['dossiers.id', 'dossiers.dossier_no', 'dossiers.state', 'cadres.name as cadre_name', 'cadres.managing_unit_id'])
+        .where('dossiers.id', '=', dossierId)
+        .executeTakeFirst();
+    },
+
+    async dossierNo(dossierId: string): Promise<string | null> {
+      const d = await db.selectFrom('dossiers').select('dossier_no').where('id', '=', dossierId).executeTakeFirst();
+      return d?.dossier_no ?? null;
+    },
+
+    async pageIdOfFile(fileId: string): Promise<string> {
+      return (await db.selectFrom('pages').select('id').where('file_id', '=', fileId).executeTakeFirstOrThrow()).id;
+    },
+
+    async pageNumbers(ids: string[]): Promise<Map<string, number | null>> {
+      if (ids.length === 0) return new Map();
+      const rows = await db.selectFrom('pages').select(['id', 'page_no']).where('id', 'in', ids).execute();
+      return new Map(rows.map((p) => [p.id, p.page_no]));
+    },
+
     async lockDossier(dossierId: string): Promise<void> {
       await forUpdate(kind, db.selectFrom('dossiers').select('id').where('id', '=', dossierId)).execute();
     },

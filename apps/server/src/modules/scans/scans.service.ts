@@ -112,12 +112,7 @@ export class ScansService {
     let dossier: DossierRef | undefined;
     const repo = scansRepository(this.db, this.kind);
     if (target.dossierId) {
-      dossier = await this.db
-        .selectFrom('dossiers')
-        .innerJoin('cadres', 'cadres.id', 'dossiers.cadre_id')
-        .select(['dossiers.id', 'dossiers.dossier_no', 'dossiers.state', 'cadres.name as cadre_name'])
-        .where('dossiers.id', '=', target.dossierId)
-        .executeTakeFirst();
+      dossier = await repo.dossierById(target.dossierId);
     } else if (parsed?.dossierNo) {
       dossier = await repo.dossierByNo(parsed.dossierNo);
       if (!dossier) return reject('DOSSIER_NOT_FOUND', `文件名中的档案号“${parsed.dossierNo}”不存在`, null);
@@ -283,19 +278,16 @@ export class ScansService {
     for (const id of new Set(dupIds)) {
       const f = await repo.file(id);
       if (!f) continue;
-      const d = f.dossier_id ? await this.db.selectFrom('dossiers').select('dossier_no').where('id', '=', f.dossier_id).executeTakeFirst() : undefined;
-      originals.set(id, { fileId: f.id, name: f.name, dossierNo: d?.dossier_no ?? null, at: f.created_at });
+      originals.set(id, { fileId: f.id, name: f.name, dossierNo: f.dossier_id ? await repo.dossierNo(f.dossier_id) : null, at: f.created_at });
     }
     const counts = { total: 0, pending: 0, processing: 0, processed: 0, failed: 0 };
     for (const c of await repo.pageCountsOfBatch(batchId)) {
       counts[c.status] = Number(c.n);
       counts.total += Number(c.n);
     }
-    const dossier = batch.dossier_id
-      ? await this.db.selectFrom('dossiers').select('dossier_no').where('id', '=', batch.dossier_id).executeTakeFirst()
-      : undefined;
+    const dossierNo = batch.dossier_id ? await repo.dossierNo(batch.dossier_id) : null;
     return {
-      id: batch.id, dossierId: batch.dossier_id, dossierNo: dossier?.dossier_no ?? null, source: batch.source as ScanSource,
+      id: batch.id, dossierId: batch.dossier_id, dossierNo, source: batch.source as ScanSource,
       station: batch.station, createdBy: batch.created_by, createdAt: batch.created_at,
       files: files.map((f) => toScanFile(f, f.duplicate_of ? (originals.get(f.duplicate_of) ?? null) : null)),
       pages: counts,
