@@ -58,6 +58,12 @@ import { searchRoutes } from './modules/search/search.routes.js';
 import { SearchService } from './modules/search/search.service.js';
 import { searchIndexFor } from './modules/search/search.index.js';
 import { searchIndexJob } from './modules/search/search.job.js';
+import type { ModuleDeps } from './modules/project/project.deps.js';
+import { ProjectService } from './modules/project/project.service.js';
+import { projectRoutes } from './modules/project/project.routes.js';
+import { ChecksService } from './modules/checks/checks.service.js';
+import { checksRoutes } from './modules/checks/checks.routes.js';
+import { dossierCheckJob } from './modules/checks/checks.job.js';
 
 export interface Core {
   handle: DbHandle;
@@ -90,6 +96,10 @@ export interface Core {
   /** OCR threads, started when the first page is read. */
   ocrPool: LazyOcrPool;
   ocr: OcrService;
+  /** The digitization project: batches, hand-over, stages, sampling, inspection, acceptance. */
+  project: ProjectService;
+  /** Automatic checks (数据校验) of dossiers' digitization results. */
+  checks: ChecksService;
   close(): Promise<void>;
 }
 
@@ -140,7 +150,11 @@ export async function openCore(options: CoreOptions): Promise<Core> {
   const imagingAccess = imagingPort(imaging);
   const scans = new ScansService(db, kind, clock, audit, access, settings, blobAccess, imagingAccess, queue);
   const ocrPool = new LazyOcrPool({ threads: options.ocrThreads ?? 2, ...(options.ocrWorkerFile ? { workerFile: options.ocrWorkerFile } : {}) });
+  const moduleDeps: ModuleDeps = { db, kind, clock, audit, access, settings, queue, blobs: blobAccess };
+  const checks = new ChecksService(moduleDeps);
+  const project = new ProjectService(moduleDeps, checks);
   const jobs = new JobRegistry()
+    .register(dossierCheckJob(moduleDeps, checks))
     .register(searchIndexJob(search))
     .register(pageProcessJob({ db, kind, clock, settings, blobs: blobAccess, imaging: imagingAccess, queue }))
     .register(pageOcrJob({ db, kind, clock, blobs: blobAccess, ocr: ocrPool, queue, audit, search }));
@@ -163,6 +177,7 @@ export async function openCore(options: CoreOptions): Promise<Core> {
     search,
     ocrPool,
     ocr: new OcrService(db, kind, audit, access, blobAccess),
+    project, checks,
     close: async () => {
       await runner.stop();
       await imaging.destroy();
@@ -226,6 +241,8 @@ export async function buildApp(core: Core, options: AppOptions = {}): Promise<Fa
   scansRoutes(router, core.scans, core.pages);
   saneRoutes(router, core);
   searchRoutes(router, core.search);
+  projectRoutes(router, core.project);
+  checksRoutes(router, core.checks);
   ocrRoutes(router, core.ocr, new ProofreadService(core.handle.db, core.handle.kind, core.clock, core.audit, core.access, core.search));
 
   // The API description is for signed-in users like the rest of the API.

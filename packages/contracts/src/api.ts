@@ -5,6 +5,8 @@ import { endpoint } from './endpoint.js';
 import { archiveApi } from './archive.js';
 import { scanApi } from './scan.js';
 import { searchApi } from './search.js';
+import { projectApi } from './project.js';
+import { checksApi } from './checks.js';
 
 const PermissionCode = z.enum(ALL_PERMISSIONS as [Permission, ...Permission[]]);
 const ScopeKind = z.enum(['own_unit', 'unit_and_below', 'named_units', 'all']);
@@ -424,6 +426,10 @@ export const api = {
   ...scanApi,
 
   ...searchApi,
+
+  ...projectApi,
+
+  ...checksApi,
 
   settings: {
     list: endpoint({

@@ -10,3 +10,5 @@ export * from './api.js';
 export * from './archive.js';
 export * from './scan.js';
 export * from './search.js';
+export * from './project.js';
+export * from './checks.js';

@@ -45,6 +45,7 @@ export const PERMISSIONS = {
   'scan.link': { label: '图像挂接', group: '数字化加工' },
   'qc.inspect': { label: '质量检查', group: '数字化加工' },
   'batch.manage': { label: '管理加工批次', group: '数字化加工' },
+  'batch.approve': { label: '审批出库与验收', group: '数字化加工' },
   'review.perform': { label: '专项审核（三龄两历一身份）', group: '审核' },
   'review.approve': { label: '审核认定复核', group: '审核' },
   'access.request': { label: '提交查阅申请', group: '档案利用' },

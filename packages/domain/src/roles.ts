@@ -68,8 +68,8 @@ export const BUILT_IN_ROLES: readonly BuiltInRole[] = [
   {
     code: 'leader',
     name: '审批领导',
-    description: '审批查阅申请、复核审核认定',
-    permissions: ['unit.read', 'cadre.read', 'access.approve', 'review.approve', 'stats.read'],
+    description: '审批查阅申请、复核审核认定、审批数字化出库与验收',
+    permissions: ['unit.read', 'cadre.read', 'access.approve', 'review.approve', 'batch.approve', 'stats.read'],
     sensitive: true,
   },
   {

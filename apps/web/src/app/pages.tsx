@@ -2,7 +2,7 @@ import {
   AuditOutlined, BookOutlined, ClusterOutlined, DesktopOutlined, FolderOpenOutlined, HomeOutlined, SafetyCertificateOutlined,
   SettingOutlined, TeamOutlined,
 } from '@ant-design/icons';
-import { FileDoneOutlined, ImportOutlined, SearchOutlined } from '@ant-design/icons';
+import { BarChartOutlined, BellOutlined, ContainerOutlined, FileDoneOutlined, ImportOutlined, SearchOutlined } from '@ant-design/icons';
 import type { Permission } from '@dangan/domain';
 import { lazy, type ComponentType, type LazyExoticComponent, type ReactNode } from 'react';
 
@@ -42,6 +42,26 @@ export const PAGES: PageDef[] = [
   {
     path: '/search', label: '全文检索', icon: <SearchOutlined />, any: ['dossier.read'],
     component: lazy(() => import('../features/search/SearchPage')),
+  },
+  {
+    path: '/tasks', label: '我的待办', icon: <BellOutlined />, any: [],
+    component: lazy(() => import('../features/dashboard/TasksPage')),
+  },
+  {
+    path: '/batches', label: '数字化加工', icon: <ContainerOutlined />, any: ['batch.manage', 'batch.approve', 'scan.ingest', 'scan.link', 'qc.inspect'],
+    component: lazy(() => import('../features/project/BatchesPage')),
+  },
+  {
+    path: '/batches/:id', label: '加工批次', icon: null, any: ['batch.manage', 'batch.approve', 'scan.ingest', 'scan.link', 'qc.inspect'], hidden: true,
+    component: lazy(() => import('../features/project/BatchDetailPage')),
+  },
+  {
+    path: '/inspections/:id', label: '质量检查', icon: null, any: ['qc.inspect', 'batch.manage'], hidden: true,
+    component: lazy(() => import('../features/project/InspectionPage')),
+  },
+  {
+    path: '/dashboard', label: '加工进度看板', icon: <BarChartOutlined />, any: ['batch.manage', 'batch.approve', 'qc.inspect', 'stats.read'],
+    component: lazy(() => import('../features/dashboard/DashboardPage')),
   },
   {
     path: '/catalogue-import', label: '目录导入', icon: <ImportOutlined />, any: ['catalogue.import'],

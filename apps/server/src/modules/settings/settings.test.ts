@@ -64,7 +64,8 @@ describe('who sees and changes which settings', () => {
     expect(list.map((s) => s.key)).toEqual(SYSTEM_KEYS);
     expect(SYSTEM_KEYS).toEqual([
       'audit.hashAlgorithm', 'dossier.numberPattern', 'scan.minDpi', 'scan.maxFileMB', 'scan.pixelLimit', 'scan.namingTemplates',
-      'scan.sane.device', 'scan.sane.resolution', 'scan.sane.mode', 'scan.sane.source', 'system.organizationName',
+      'scan.sane.device', 'scan.sane.resolution', 'scan.sane.mode', 'scan.sane.source',
+      'project.samplingPercent', 'project.passPercent', 'project.stuckDays', 'checks.maxSkewDeg', 'system.organizationName',
     ]);
     expect(list.find((s) => s.key === 'audit.hashAlgorithm')).toMatchObject({ category: 'system', value: 'sm3', defaultValue: 'sm3' });
   });

@@ -7,6 +7,8 @@ import * as m0004 from './migrations/0004_completeness_rules.js';
 import * as m0005 from './migrations/0005_scans.js';
 import * as m0006 from './migrations/0006_page_text.js';
 import * as m0007 from './migrations/0007_search.js';
+import * as m0008 from './migrations/0008_project.js';
+import * as m0009 from './migrations/0009_checks.js';
 
 /** Listed in code, not read from a folder, so the bundled server carries its migrations. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -17,6 +19,8 @@ const MIGRATIONS: Record<string, Migration> = {
   '0005_scans': m0005,
   '0006_page_text': m0006,
   '0007_search': m0007,
+  '0008_project': m0008,
+  '0009_checks': m0009,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

@@ -5,6 +5,9 @@
  * - booleans are integers 0/1;
  * - JSON is text.
  */
+import type { ChecksTables } from './schema.checks.js';
+import type { ProjectTables } from './schema.project.js';
+
 export type Bool = 0 | 1;
 
 export interface UnitTable {
@@ -381,7 +384,7 @@ export interface SearchStateTable {
   value: string;
 }
 
-export interface Database {
+export interface Database extends ProjectTables, ChecksTables {
   blobs: BlobTable;
   jobs: JobTable;
   scan_batches: ScanBatchTable;
