@@ -10,3 +10,4 @@ export * from './dossier-state.js';
 export * from './completeness.js';
 export * from './pinyin.js';
 export * from './scan-naming.js';
+export * from './digitization.js';
