@@ -11,3 +11,4 @@ export * from './completeness.js';
 export * from './pinyin.js';
 export * from './scan-naming.js';
 export * from './digitization.js';
+export * from './digitization-checks.js';
