@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import { pinyinInitials } from '@dangan/domain';
 import { openCore, type Core } from '../../apps/server/src/app.js';
+import { SEARCH_CAP } from '../../apps/server/src/modules/search/search.service.js';
 import type { CadreTable, DossierTable, MaterialTable, PageTable, PageTextTable } from '../../apps/server/src/platform/db/schema.js';
 import type { SearchQuery } from '@dangan/contracts';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -132,9 +133,9 @@ export async function searchBench(kind: 'sqlite' | 'postgres', scale = 1): Promi
   const cadres = Math.max(20, Math.round(20_000 * scale));
   const perDossier = 50;
   console.log(`\n全文检索（${kind === 'sqlite' ? 'SQLite FTS5' : 'PostgreSQL tsvector + GIN'}，规模 ${scale}：${cadres.toLocaleString()} 名干部、${(cadres * perDossier).toLocaleString()} 页，每页约 500 字）`);
-  // DANGAN_BENCH_PG_URL: measure against an existing PostgreSQL database, seeded on first use and kept
-  // afterwards (for EXPLAIN and for re-measuring without rebuilding).
-  const keep = kind === 'postgres' ? process.env.DANGAN_BENCH_PG_URL : undefined;
+  // DANGAN_BENCH_PG_URL / DANGAN_BENCH_SQLITE_PATH: measure against an existing database, seeded on
+  // first use and kept afterwards (for EXPLAIN and for re-measuring without rebuilding).
+  const keep = kind === 'postgres' ? process.env.DANGAN_BENCH_PG_URL : process.env.DANGAN_BENCH_SQLITE_PATH;
   const within = keep
     ? async (fn: (url: string, dataDir: string) => Promise<void>) => {
       const dir = mkdtempSync(join(tmpdir(), 'dangan-bench-'));
@@ -186,14 +187,16 @@ async function runQueries(core: Core, names: string[], units: string[], cadres: 
       for (const [label, make, scope] of kinds) {
         const times: number[] = [];
         let hits = 0;
+        let capped = 0;
         for (let i = 0; i < 45; i++) {
           const q = make();
           const s = performance.now();
           const r = await core.search.run(scope, q);
           if (i >= 5) times.push(performance.now() - s);
           hits += r.total;
+          if (r.capped) capped++;
         }
-        console.log(`  ${label.padEnd(16, '　')} p50 ${percentile(times, 50).toFixed(1)} ms  p95 ${percentile(times, 95).toFixed(1)} ms  （平均命中 ${(hits / 45).toFixed(0)}）`);
+        console.log(`  ${label.padEnd(16, '　')} p50 ${percentile(times, 50).toFixed(1)} ms  p95 ${percentile(times, 95).toFixed(1)} ms  （平均命中 ${(hits / 45).toFixed(0)}${capped ? `，${capped}/45 次超过上限 ${SEARCH_CAP}` : ''}）`);
       }
       console.log('  目标：每类查询 p95 ≤ 200 ms');
     }

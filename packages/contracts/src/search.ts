@@ -44,6 +44,7 @@ export type SearchQuery = z.infer<typeof SearchQuery>;
 
 export const SearchResult = z.object({
   total: z.number().int(),
+  capped: z.boolean().describe('命中过多：每部分（目录、页面）只统计并排序前若干条，total 为下限'),
   counts: z.object({ cadre: z.number().int(), material: z.number().int(), page: z.number().int() }),
   items: z.array(SearchHit),
 });

@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { Executor } from '../../platform/db/connect.js';
-import type { IndexDoc, MatchSql, SearchIndex } from './search.index.js';
+import type { IndexDoc, MatchSql, SearchIndex, SearchTier } from './search.index.js';
 import { adjacent, phraseLexemes, type ParsedQuery, type Phrase, type Token } from './search.text.js';
 
 /** tsvector positions stop at 16383; a lexeme keeps at most 256 positions. */
@@ -36,20 +36,23 @@ export class PostgresSearchIndex implements SearchIndex {
   }
 
   async beginBulk(ex: Executor): Promise<void> {
-    await sql`drop index if exists search_docs_tsv`.execute(ex);
+    await sql`drop index if exists search_docs_tsv_page`.execute(ex);
+    await sql`drop index if exists search_docs_tsv_catalogue`.execute(ex);
   }
 
   async endBulk(ex: Executor): Promise<void> {
-    await sql`create index if not exists search_docs_tsv on search_docs using gin (tsv)`.execute(ex);
+    await createTierIndexes(ex);
     await sql`analyze search_docs`.execute(ex);
   }
 
-  match(query: ParsedQuery): MatchSql | null {
+  match(query: ParsedQuery, tier: SearchTier): MatchSql | null {
     const q = tsqueryText(query);
     if (!q) return null;
+    // Written out literally, so the planner can prove the partial GIN index's predicate.
+    const part = tier === 'page' ? sql`d.kind = 'page'` : sql`d.kind <> 'page'`;
     return {
       from: sql`search_docs d`,
-      where: sql`d.tsv @@ cast(${q} as tsquery)`,
+      where: sql`${part} and d.tsv @@ cast(${q} as tsquery)`,
       score: sql<number>`ts_rank(d.tsv, cast(${q} as tsquery))`,
       materialize: true,
       lateral: true,
@@ -60,6 +63,12 @@ export class PostgresSearchIndex implements SearchIndex {
     const r = await sql<{ n: number }>`select pg_total_relation_size('search_docs') as n`.execute(ex);
     return Number(r.rows[0]?.n ?? 0);
   }
+}
+
+/** One GIN index per part (pages; cadres and materials), so each part's match reads only its own lists. */
+export async function createTierIndexes(ex: Executor): Promise<void> {
+  await sql`create index if not exists search_docs_tsv_page on search_docs using gin (tsv) where kind = 'page'`.execute(ex);
+  await sql`create index if not exists search_docs_tsv_catalogue on search_docs using gin (tsv) where kind <> 'page'`.execute(ex);
 }
 
 const lexeme = (s: string) => `'${s.replace(/\\/g, '\\\\').replace(/'/g, "''")}'`;

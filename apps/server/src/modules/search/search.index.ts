@@ -5,6 +5,7 @@ import { PostgresSearchIndex } from './postgres.index.js';
 import { SqliteSearchIndex } from './sqlite.index.js';
 
 export type DocKind = 'cadre' | 'material' | 'page';
+export type SearchTier = 'catalogue' | 'page';
 
 /** One searchable document: a cadre (with his dossier), a material, or a page's OCR text. */
 export interface IndexDoc {
@@ -43,8 +44,11 @@ export interface SearchIndex {
   /** Around a full rebuild: PostgreSQL builds its GIN index once at the end instead of row by row. */
   beginBulk(ex: Executor): Promise<void>;
   endBulk(ex: Executor): Promise<void>;
-  /** `null` when the query can match nothing (no positive term). */
-  match(query: ParsedQuery): MatchSql | null;
+  /**
+   * `null` when the query can match nothing (no positive term). `tier` restricts the match to the
+   * catalogue documents (cadres, materials) or to the pages, each answered by its own index part.
+   */
+  match(query: ParsedQuery, tier: SearchTier): MatchSql | null;
   sizeBytes(ex: Executor): Promise<number>;
 }
 

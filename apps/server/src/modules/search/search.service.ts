@@ -12,6 +12,19 @@ import {
 } from './search.text.js';
 
 const WATERMARK = 'catalogue.indexedSince';
+export const SEARCH_CAP = 1000;
+const KIND_ORDER = sql`case kind when 'cadre' then 0 when 'material' then 1 else 2 end`;
+const KIND_RANK: Record<DocKind, number> = { cadre: 0, material: 1, page: 2 };
+
+function byRelevance(a: HitRow, b: HitRow): number {
+  return KIND_RANK[a.kind] - KIND_RANK[b.kind] || Number(b.score) - Number(a.score) || (a.doc_id < b.doc_id ? -1 : a.doc_id > b.doc_id ? 1 : 0);
+}
+
+function byDate(a: HitRow, b: HitRow): number {
+  const fa = a.formed_on ?? '';
+  const fb = b.formed_on ?? '';
+  return fa < fb ? 1 : fa > fb ? -1 : byRelevance(a, b);
+}
 const BATCH = 500;
 
 interface HitRow {
@@ -54,6 +67,8 @@ export class SearchService {
     private readonly audit: AuditLog,
     private readonly access: AccessService,
     readonly index: SearchIndex,
+    /** At most this many matches a part (catalogue, pages) are counted and ranked; more is reported as capped. */
+    private readonly cap = SEARCH_CAP,
   ) {}
 
   async search(actor: Actor, query: SearchQuery): Promise<SearchResult> {
@@ -70,15 +85,11 @@ export class SearchService {
 
   /** The search itself, for units `unitIds` (null = all); the caller has checked the actor's scope. */
   async run(unitIds: ReadonlySet<string> | null, query: SearchQuery): Promise<SearchResult> {
-    const empty: SearchResult = { total: 0, counts: { cadre: 0, material: 0, page: 0 }, items: [] };
+    const empty: SearchResult = { total: 0, counts: { cadre: 0, material: 0, page: 0 }, capped: false, items: [] };
     const parsed = parseQuery(query.q);
-    const match = this.index.match(parsed);
-    if (!match || (unitIds && unitIds.size === 0)) return empty;
+    if (!this.index.match(parsed, 'page') || (unitIds && unitIds.size === 0)) return empty;
 
-    const conds: RawBuilder<unknown>[] = [
-      sql`(m.id is null or m.deleted_at is null)`,
-      sql`(d.page_id is null or p.deleted_at is null)`,
-    ];
+    const conds: RawBuilder<unknown>[] = [];
     if (unitIds) conds.push(sql`c.managing_unit_id in (${sql.join([...unitIds])})`);
     if (query.unitId) {
       const units = await this.db.selectFrom('units').select(['id', 'parent_id']).execute();
@@ -89,42 +100,66 @@ export class SearchService {
     if (query.from) conds.push(sql`m.formed_on >= ${query.from}`);
     if (query.to) conds.push(sql`m.formed_on <= ${`${query.to}~`}`);
     if (query.state) conds.push(sql`s.state = ${query.state}`);
-    // The full-text match alone first, as its own (on PostgreSQL materialized) CTE: the planner then
-    // answers it from the GIN index and joins the few matches by primary key, instead of choosing a seq
-    // scan that de-TOASTs every row's tsvector to test `@@` when it expects a LIMIT to stop it early.
-    // The catalogue rows are lateral look-ups by primary key, not hash joins over whole tables (the
-    // coalesce in the materials key otherwise leaves no index usable).
-    const hit = (score: boolean) => sql`with d as ${match.materialize ? sql`materialized ` : sql``}(
-      select d.doc_id, d.kind, d.cadre_id, d.dossier_id, d.material_id, d.page_id${score ? sql`, ${match.score} as score` : sql``}
-      from ${match.from} where ${match.where}) `;
-    const base = sql`from d
-      ${match.lateral ? sql`join lateral (select * from cadres where id = d.cadre_id) c on true
+
+    // The catalogue (cadres, materials) and the pages are searched apart, the catalogue first, so a
+    // cadre's own record is never crowded out by the pages that mention him; each part is ordered
+    // among its matches and merged here.
+    const want = query.page * query.pageSize;
+    const tiers = await Promise.all([this.tier('catalogue', parsed, conds, query.sort, want), this.tier('page', parsed, conds, query.sort, want)]);
+    const result: SearchResult = { ...empty, counts: { ...empty.counts } };
+    for (const t of tiers) {
+      for (const k of ['cadre', 'material', 'page'] as const) result.counts[k] += t.counts[k];
+      result.capped ||= t.capped;
+    }
+    result.total = result.counts.cadre + result.counts.material + result.counts.page;
+    if (result.total === 0) return result;
+    const merged = tiers.flatMap((t) => t.rows).sort(query.sort === 'date' ? byDate : byRelevance);
+    result.items = await this.hits(merged.slice((query.page - 1) * query.pageSize, want), parsed);
+    return result;
+  }
+
+  /**
+   * One part of the search: at most `cap` matches in the user's scope and filters are taken, counted
+   * and ordered (the engine stops looking after that many); `capped` says there were more. Counting
+   * and ranking every one of a million pages that contain a common phrase costs seconds and tells the
+   * user nothing a narrower query would not.
+   */
+  private async tier(tier: 'catalogue' | 'page', parsed: ParsedQuery, extra: RawBuilder<unknown>[], sort: SearchQuery['sort'], want: number) {
+    const match = this.index.match(parsed, tier)!;
+    const conds = [...extra, tier === 'page' ? sql`p.deleted_at is null` : sql`(m.id is null or m.deleted_at is null)`];
+    const materialize = match.materialize ? sql`materialized ` : sql``;
+    // The full-text match alone first, as its own (on PostgreSQL materialized, and read lazily) CTE:
+    // the planner then answers it from the GIN index and joins the matches by primary key, instead of
+    // choosing a seq scan that de-TOASTs every row's tsvector. The catalogue rows are lateral look-ups
+    // by primary key, not hash joins over whole tables.
+    const joins = match.lateral
+      ? sql`join lateral (select * from cadres where id = d.cadre_id) c on true
       left join lateral (select * from dossiers where id = d.dossier_id) s on true
       left join pages p on p.id = d.page_id
-      left join lateral (select * from materials where id = coalesce(p.material_id, d.material_id)) m on true` : sql`join cadres c on c.id = d.cadre_id
+      left join lateral (select * from materials where id = coalesce(p.material_id, d.material_id)) m on true`
+      : sql`join cadres c on c.id = d.cadre_id
       left join dossiers s on s.id = d.dossier_id
       left join pages p on p.id = d.page_id
-      left join materials m on m.id = coalesce(p.material_id, d.material_id)`}
-      where ${sql.join(conds, sql` and `)}`;
-
-    const counts = await sql<{ kind: DocKind; n: number | string }>`${hit(false)}select d.kind as kind, count(*) as n ${base} group by d.kind`.execute(this.db);
-    const result = { ...empty, counts: { ...empty.counts } };
-    for (const r of counts.rows) {
-      result.counts[r.kind] = Number(r.n);
-      result.total += Number(r.n);
+      left join materials m on m.id = coalesce(p.material_id, d.material_id)`;
+    const r = await sql<HitRow & { n: number | string; n_cadre: number | string }>`
+      with d as ${materialize}(
+        select d.doc_id, d.kind, d.cadre_id, d.dossier_id, d.material_id, d.page_id, ${match.score} as score
+        from ${match.from} where ${match.where}),
+      hit as ${materialize}(
+        select d.doc_id, d.kind, d.cadre_id, c.name as cadre_name, c.name_initials, c.id_number, d.dossier_id, s.dossier_no, s.state,
+          m.id as material_id, m.name as material_name, m.class_code, m.formed_on, d.page_id, p.page_no, d.score
+        from d ${joins} where ${sql.join(conds, sql` and `)} limit ${this.cap + 1})
+      select hit.*, (select count(*) from hit) as n, (select count(*) from hit where kind = 'cadre') as n_cadre
+      from hit order by ${sort === 'date' ? sql`coalesce(formed_on, '') desc, ` : sql``}${KIND_ORDER}, score desc, doc_id limit ${Math.min(want, this.cap)}`.execute(this.db);
+    const n = Number(r.rows[0]?.n ?? 0);
+    const nCadre = Number(r.rows[0]?.n_cadre ?? 0);
+    const counts = { cadre: 0, material: 0, page: 0 };
+    if (tier === 'page') counts.page = Math.min(n, this.cap);
+    else {
+      counts.cadre = Math.min(nCadre, this.cap);
+      counts.material = Math.min(n, this.cap) - counts.cadre;
     }
-    if (result.total === 0) return result;
-
-    const kindOrder = sql`case d.kind when 'cadre' then 0 when 'material' then 1 else 2 end`;
-    const order = query.sort === 'date'
-      ? sql`coalesce(m.formed_on, '') desc, ${kindOrder}, score desc, d.doc_id`
-      : sql`${kindOrder}, score desc, d.doc_id`;
-    const rows = await sql<HitRow>`${hit(true)}
-      select d.doc_id, d.kind, d.cadre_id, c.name as cadre_name, c.name_initials, c.id_number, d.dossier_id, s.dossier_no, s.state,
-        m.id as material_id, m.name as material_name, m.class_code, m.formed_on, d.page_id, p.page_no, d.score
-      ${base} order by ${order} limit ${query.pageSize} offset ${(query.page - 1) * query.pageSize}`.execute(this.db);
-    result.items = await this.hits(rows.rows, parsed);
-    return result;
+    return { rows: r.rows, counts, capped: n > this.cap };
   }
 
   private async hits(rows: HitRow[], parsed: ParsedQuery): Promise<SearchHit[]> {

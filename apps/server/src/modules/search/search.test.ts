@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Cadre, Catalogue, SearchResult } from '@dangan/contracts';
+import { SearchService } from './search.service.js';
 import { Agent, BOOT_PASSWORD, createTestApp, json, roleId, rootUnitId, type TestApp } from '../../../test/harness.js';
 
 let t: TestApp;
@@ -163,11 +164,27 @@ describe('search: filters, sort, paging, scope', () => {
     expect(third.items).toHaveLength(1);
   });
 
+  it('counts and ranks at most the cap in each part, says so, and still puts the cadre first', async () => {
+    const small = new SearchService(t.core.handle.db, t.clock, t.core.audit, t.core.access, t.core.search.index, 1);
+    const r = await small.run(null, { q: '伟', page: 1, pageSize: 20, sort: 'relevance' });
+    // 伟 is in two cadres' names and on three pages: one of each part is taken.
+    expect(r.capped).toBe(true);
+    expect(r.counts).toEqual({ cadre: 1, material: 0, page: 1 });
+    expect(r.items.map((i) => i.kind)).toEqual(['cadre', 'page']);
+    const exact = await small.run(null, { q: '李娜', page: 1, pageSize: 20, sort: 'relevance' });
+    expect(exact).toMatchObject({ capped: false, counts: { cadre: 1, material: 0, page: 1 } });
+    const full = await search(clerk, '伟');
+    expect(full).toMatchObject({ capped: false, counts: { cadre: 2, material: 0, page: 3 } });
+    // A narrow scope is applied before the cap: the branch user's one page is found, not crowded out.
+    const scoped = await small.run(new Set([branch]), { q: '王伟', page: 1, pageSize: 20, sort: 'relevance' });
+    expect(scoped).toMatchObject({ capped: false, counts: { cadre: 0, material: 0, page: 1 } });
+  });
+
   it('applies the data scope inside the query: counts and hits of other units never show', async () => {
     const stranger = new Agent(t);
     await stranger.signIn('stranger', 'Search-Passw0rd');
     const none = await search(stranger, '王伟');
-    expect(none).toEqual({ total: 0, counts: { cadre: 0, material: 0, page: 0 }, items: [] });
+    expect(none).toEqual({ total: 0, capped: false, counts: { cadre: 0, material: 0, page: 0 }, items: [] });
     const brancher = new Agent(t);
     await brancher.signIn('brancher', 'Search-Passw0rd');
     expect(labels(await search(brancher, '王伟'))).toEqual(['page:pg-p5']);

@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { Executor } from '../../platform/db/connect.js';
-import type { IndexDoc, MatchSql, SearchIndex } from './search.index.js';
+import type { IndexDoc, MatchSql, SearchIndex, SearchTier } from './search.index.js';
 import { adjacent, bigramStream, unigramStream, type ParsedQuery, type Phrase } from './search.text.js';
 
 /**
@@ -9,6 +9,8 @@ import { adjacent, bigramStream, unigramStream, type ParsedQuery, type Phrase } 
  * FTS5 phrase `u : "1988 年 7 月"` is an exact sequence; column `b` holds the aligned bigram stream, so
  * `b : "王伟"` or `b : "干部 部履 履历"` requires the characters side by side in the original text (not
  * across punctuation or line breaks) and, being rare, spares FTS5 the long lists of common characters.
+ * Catalogue documents (cadres, materials) have negative row ids and pages positive ones, so each part
+ * of a search is a row-id range of the same FTS5 table.
  * A phrase mixing several Han runs and words checks each run's chain and the whole sequence separately
  * (not tied to the same position: a rare over-match PostgreSQL's positional chain does not have).
  */
@@ -22,8 +24,13 @@ export class SqliteSearchIndex implements SearchIndex {
         await sql`update search_docs set kind = ${d.kind}, cadre_id = ${d.cadreId}, dossier_id = ${d.dossierId}, material_id = ${d.materialId},
           page_id = ${d.pageId}, updated_at = ${d.updatedAt} where seq = ${seq}`.execute(ex);
       } else {
-        const inserted = await sql<{ seq: number }>`insert into search_docs (doc_id, kind, cadre_id, dossier_id, material_id, page_id, updated_at)
-          values (${d.docId}, ${d.kind}, ${d.cadreId}, ${d.dossierId}, ${d.materialId}, ${d.pageId}, ${d.updatedAt}) returning seq`.execute(ex);
+        // Catalogue documents take negative row ids, pages positive ones: each part is a row-id range FTS5
+        // walks on its own.
+        const key = d.kind === 'page'
+          ? sql`(select max(1, coalesce(max(seq), 0) + 1) from search_docs)`
+          : sql`(select min(-1, coalesce(min(seq), 0) - 1) from search_docs)`;
+        const inserted = await sql<{ seq: number }>`insert into search_docs (seq, doc_id, kind, cadre_id, dossier_id, material_id, page_id, updated_at)
+          values (${key}, ${d.docId}, ${d.kind}, ${d.cadreId}, ${d.dossierId}, ${d.materialId}, ${d.pageId}, ${d.updatedAt}) returning seq`.execute(ex);
         seq = inserted.rows[0]!.seq;
       }
       await sql`insert into search_fts (rowid, u, b) values (${seq}, ${unigramStream(d.tokens).join(' ')}, ${bigramStream(d.tokens).join(' ')})`.execute(ex);
@@ -51,12 +58,12 @@ export class SqliteSearchIndex implements SearchIndex {
     await sql`insert into search_fts (search_fts) values ('optimize')`.execute(ex);
   }
 
-  match(query: ParsedQuery): MatchSql | null {
+  match(query: ParsedQuery, tier: SearchTier): MatchSql | null {
     const expr = fts5Expression(query);
     if (!expr) return null;
     return {
       from: sql`search_fts join search_docs d on d.seq = search_fts.rowid`,
-      where: sql`search_fts match ${expr}`,
+      where: sql`search_fts match ${expr} and ${tier === 'page' ? sql`search_fts.rowid > 0` : sql`search_fts.rowid < 0`}`,
       score: sql<number>`(-search_fts.rank)`,
     };
   }

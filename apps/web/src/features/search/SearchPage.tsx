@@ -222,7 +222,12 @@ export default function SearchPage() {
           size="small"
           title={
             <span data-testid="search-total" data-total={shown && !isPlaceholderData ? shown.total : ''} data-query={isPlaceholderData ? '' : s.q}>
-              {shown ? `共 ${shown.total} 条结果` : '正在检索…'}
+              {shown ? (shown.capped ? `超过 ${shown.total} 条结果` : `共 ${shown.total} 条结果`) : '正在检索…'}
+              {shown?.capped && (
+                <Typography.Text type="secondary" style={{ marginLeft: 8, fontWeight: 'normal' }} data-testid="search-capped">
+                  命中过多，仅在先找到的结果中排序；请增加检索词或筛选条件以缩小范围
+                </Typography.Text>
+              )}
             </span>
           }
           extra={
@@ -258,7 +263,7 @@ export default function SearchPage() {
                 total={shown.total}
                 showSizeChanger
                 pageSizeOptions={[10, 20, 50, 100]}
-                showTotal={(t) => `共 ${t} 条`}
+                showTotal={(t) => (shown.capped ? `超过 ${t} 条` : `共 ${t} 条`)}
                 onChange={(page, pageSize) => update({ page, pageSize })}
               />
             </Flex>
