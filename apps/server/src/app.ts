@@ -64,6 +64,8 @@ import { projectRoutes } from './modules/project/project.routes.js';
 import { ChecksService } from './modules/checks/checks.service.js';
 import { checksRoutes } from './modules/checks/checks.routes.js';
 import { dossierCheckJob } from './modules/checks/checks.job.js';
+import { DashboardService } from './modules/dashboard/dashboard.service.js';
+import { dashboardRoutes } from './modules/dashboard/dashboard.routes.js';
 
 export interface Core {
   handle: DbHandle;
@@ -100,6 +102,8 @@ export interface Core {
   project: ProjectService;
   /** Automatic checks (数据校验) of dossiers' digitization results. */
   checks: ChecksService;
+  /** Project dashboard, task lists and notifications. */
+  dashboard: DashboardService;
   close(): Promise<void>;
 }
 
@@ -178,6 +182,7 @@ export async function openCore(options: CoreOptions): Promise<Core> {
     ocrPool,
     ocr: new OcrService(db, kind, audit, access, blobAccess),
     project, checks,
+    dashboard: new DashboardService(moduleDeps),
     close: async () => {
       await runner.stop();
       await imaging.destroy();
@@ -243,6 +248,7 @@ export async function buildApp(core: Core, options: AppOptions = {}): Promise<Fa
   searchRoutes(router, core.search);
   projectRoutes(router, core.project);
   checksRoutes(router, core.checks);
+  dashboardRoutes(router, core.dashboard);
   ocrRoutes(router, core.ocr, new ProofreadService(core.handle.db, core.handle.kind, core.clock, core.audit, core.access, core.search));
 
   // The API description is for signed-in users like the rest of the API.

@@ -7,6 +7,7 @@ import { scanApi } from './scan.js';
 import { searchApi } from './search.js';
 import { projectApi } from './project.js';
 import { checksApi } from './checks.js';
+import { dashboardApi } from './dashboard.js';
 
 const PermissionCode = z.enum(ALL_PERMISSIONS as [Permission, ...Permission[]]);
 const ScopeKind = z.enum(['own_unit', 'unit_and_below', 'named_units', 'all']);
@@ -430,6 +431,8 @@ export const api = {
   ...projectApi,
 
   ...checksApi,
+
+  ...dashboardApi,
 
   settings: {
     list: endpoint({

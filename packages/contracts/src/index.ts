@@ -12,3 +12,4 @@ export * from './scan.js';
 export * from './search.js';
 export * from './project.js';
 export * from './checks.js';
+export * from './dashboard.js';

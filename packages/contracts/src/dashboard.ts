@@ -1,0 +1,2 @@
+/** The digitization project seen whole: dashboard figures, task lists and notifications. */
+export const dashboardApi = {} as const;
