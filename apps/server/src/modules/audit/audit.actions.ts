@@ -81,6 +81,7 @@ export const AUDIT_ACTIONS = {
   'batch.acceptance.refuse': '批次验收不通过',
   'batch.close': '批次入库关闭',
   'batch.report.export': '导出验收报告',
+  'dashboard.export': '导出加工统计',
   'check.run.request': '发起自动校验',
   'check.run.finish': '自动校验完成',
   'check.view': '查看自动校验结果',
