@@ -42,7 +42,7 @@ import { ScansService } from './modules/scans/scans.service.js';
 import { PagesService } from './modules/scans/pages.service.js';
 import { pageProcessJob } from './modules/scans/page-process.job.js';
 import { blobPort, imagingPort } from './modules/scans/adapters.js';
-import { pageOcrJob } from './modules/ocr/ocr.job.js';
+import { PAGE_OCR_JOB, pageOcrJob } from './modules/ocr/ocr.job.js';
 import { LazyOcrPool } from './modules/ocr/ocr.ports.js';
 import { ocrRoutes } from './modules/ocr/ocr.routes.js';
 import { OcrService } from './modules/ocr/ocr.service.js';
@@ -162,7 +162,8 @@ export async function openCore(options: CoreOptions): Promise<Core> {
     .register(searchIndexJob(search))
     .register(pageProcessJob({ db, kind, clock, settings, blobs: blobAccess, imaging: imagingAccess, queue }))
     .register(pageOcrJob({ db, kind, clock, blobs: blobAccess, ocr: ocrPool, queue, audit, search }));
-  const runner = new JobRunner(queue, jobs, { concurrency: (options.imagingThreads ?? 2) * 2 });
+  // OCR holds at most its threads' worth of slots, so page processing is never queued behind it.
+  const runner = new JobRunner(queue, jobs, { concurrency: (options.imagingThreads ?? 2) * 2, kindLimits: { [PAGE_OCR_JOB]: options.ocrThreads ?? 2 } });
   return {
     handle, clock, keyring, audit, settings, access, auth,
     sessions: new SessionsService(db, clock, settings, audit),

@@ -86,7 +86,8 @@ export class JobQueue {
     return () => this.listeners.delete(listener);
   }
 
-  async claim(limit: number): Promise<ClaimedJob[]> {
+  /** Claims up to `limit` ready jobs, highest priority first; `kinds` restricts or excludes job kinds. */
+  async claim(limit: number, kinds: { only?: readonly string[]; except?: readonly string[] } = {}): Promise<ClaimedJob[]> {
     if (limit <= 0) return [];
     const now = this.clock.now();
     const nowText = now.toISOString();
@@ -100,6 +101,8 @@ export class JobQueue {
           eb.and([eb('state', '=', 'running'), eb('locked_until', '<', nowText)]),
         ]),
       )
+      .$if(!!kinds.only, (q) => q.where('kind', 'in', kinds.only!))
+      .$if(!!kinds.except?.length, (q) => q.where('kind', 'not in', kinds.except!))
       .orderBy('priority', 'desc')
       .orderBy('created_at')
       .orderBy('id')

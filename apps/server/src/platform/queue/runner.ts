@@ -3,6 +3,11 @@ import type { ClaimedJob, JobQueue, JobRegistry } from './queue.js';
 export interface RunnerOptions {
   /** Jobs in flight at once; the image pool's threads bound the real CPU work. */
   concurrency: number;
+  /**
+   * At most this many jobs of a kind in flight (within `concurrency`), so long jobs of one kind (OCR)
+   * leave slots for the others (image processing) instead of queueing up in front of their pool.
+   */
+  kindLimits?: Readonly<Record<string, number>>;
   pollMs?: number;
   onError?: (job: ClaimedJob, error: unknown) => void;
 }
@@ -25,7 +30,8 @@ export class PermanentJobError extends Error {
 export class JobRunner {
   private running = false;
   private claiming = 0;
-  private readonly inFlight = new Map<string, Promise<void>>();
+  private readonly inFlight = new Map<string, { kind: string; done: Promise<void> }>();
+  private readonly claimingKind = new Map<string, number>();
   private wake: (() => void) | null = null;
   private loop: Promise<void> | null = null;
   private heartbeat: NodeJS.Timeout | null = null;
@@ -51,7 +57,7 @@ export class JobRunner {
     this.running = false;
     this.wake?.();
     await this.loop;
-    await Promise.allSettled(this.inFlight.values());
+    await Promise.allSettled(this.runningJobs());
     if (this.heartbeat) clearInterval(this.heartbeat);
     this.unsubscribe?.();
   }
@@ -74,7 +80,7 @@ export class JobRunner {
         await new Promise((resolve) => setTimeout(resolve, Math.min(1000, this.queue.leaseMs / 4)));
         continue;
       }
-      if (this.inFlight.size > 0) await Promise.race(this.inFlight.values());
+      if (this.inFlight.size > 0) await Promise.race(this.runningJobs());
     }
   }
 
@@ -94,27 +100,45 @@ export class JobRunner {
             clearTimeout(timer);
             resolve();
           };
-          if (this.inFlight.size > 0) void Promise.race(this.inFlight.values()).then(() => this.wake?.());
+          if (this.inFlight.size > 0) void Promise.race(this.runningJobs()).then(() => this.wake?.());
         });
         this.wake = null;
       }
     }
   }
 
+  private runningJobs(): Promise<void>[] {
+    return [...this.inFlight.values()].map((f) => f.done);
+  }
+
   private async fill(): Promise<number> {
-    // The background loop and runUntilIdle may fill at the same time: slots being claimed count as taken.
-    const free = this.options.concurrency - this.inFlight.size - this.claiming;
+    const limits = Object.entries(this.options.kindLimits ?? {});
+    // Unlimited kinds first, then each limited kind within the room it has left.
+    let claimed = await this.claimInto(this.options.concurrency, { except: limits.map(([k]) => k) });
+    for (const [kind, limit] of limits) {
+      let taken = this.claimingKind.get(kind) ?? 0;
+      for (const f of this.inFlight.values()) if (f.kind === kind) taken++;
+      claimed += await this.claimInto(limit - taken, { only: [kind] }, kind);
+    }
+    return claimed;
+  }
+
+  /** Claims into the free slots (at most `cap`); slots being claimed by a concurrent fill count as taken. */
+  private async claimInto(cap: number, kinds: { only?: string[]; except?: string[] }, kind?: string): Promise<number> {
+    const free = Math.min(cap, this.options.concurrency - this.inFlight.size - this.claiming);
     if (free <= 0) return 0;
     this.claiming += free;
+    if (kind) this.claimingKind.set(kind, (this.claimingKind.get(kind) ?? 0) + free);
     let jobs;
     try {
-      jobs = await this.queue.claim(free);
+      jobs = await this.queue.claim(free, kinds);
     } finally {
       this.claiming -= free;
+      if (kind) this.claimingKind.set(kind, this.claimingKind.get(kind)! - free);
     }
     for (const job of jobs) {
-      const p = this.execute(job).finally(() => this.inFlight.delete(job.id));
-      this.inFlight.set(job.id, p);
+      const done = this.execute(job).finally(() => this.inFlight.delete(job.id));
+      this.inFlight.set(job.id, { kind: job.kind, done });
     }
     return jobs.length;
   }
