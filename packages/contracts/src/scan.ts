@@ -231,14 +231,14 @@ export const scanApi = {
   pages: {
     ofDossier: endpoint({
       method: 'GET', path: '/api/dossiers/:id/pages', summary: '档案的页面图像与挂接', tag: '扫描',
-      access: ['scan.ingest', 'scan.link'], params: IdParams, response: DossierPages,
+      access: ['scan.ingest', 'scan.link', 'qc.inspect'], params: IdParams, response: DossierPages,
     }),
     get: endpoint({
       method: 'GET', path: '/api/pages/:id', summary: '页面详情（处理步骤与参数）', tag: '扫描',
-      access: ['scan.ingest', 'scan.link'], params: IdParams, response: ScanPageDetail,
+      access: ['scan.ingest', 'scan.link', 'qc.inspect'], params: IdParams, response: ScanPageDetail,
     }),
     image: endpoint({
-      method: 'GET', path: '/api/pages/:id/image', summary: '页面图像', tag: '扫描', access: ['scan.ingest', 'scan.link'],
+      method: 'GET', path: '/api/pages/:id/image', summary: '页面图像', tag: '扫描', access: ['scan.ingest', 'scan.link', 'qc.inspect'],
       params: IdParams,
       query: z.object({ variant: PageImageVariant.default('web'), v: z.coerce.number().int().optional() }),
       produces: ['image/jpeg', 'image/png', 'image/tiff', 'application/pdf'],
@@ -272,7 +272,7 @@ export const scanApi = {
     }),
     text: endpoint({
       method: 'GET', path: '/api/pages/:id/text', summary: '页面识别文字（行、位置、置信度）', tag: '扫描',
-      access: ['scan.ingest', 'scan.link'], params: IdParams, response: PageText,
+      access: ['scan.ingest', 'scan.link', 'qc.inspect'], params: IdParams, response: PageText,
     }),
     editTextLine: endpoint({
       method: 'PUT', path: '/api/pages/:id/text/lines/:index', summary: '校对页面文字的一行（并更新检索）', tag: '扫描',

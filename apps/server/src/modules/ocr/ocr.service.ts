@@ -28,7 +28,8 @@ export class OcrService {
   ) {}
 
   async text(actor: Actor, pageId: string): Promise<PageText> {
-    const scope = await this.access.scope(actor, actor.permissions.has('scan.ingest') ? 'scan.ingest' : 'scan.link');
+    const p = actor.permissions;
+    const scope = await this.access.scope(actor, p.has('scan.ingest') ? 'scan.ingest' : p.has('scan.link') ? 'scan.link' : 'qc.inspect');
     const pages = scansRepository(this.db, this.kind);
     const page = await pages.page(pageId);
     if (!page || page.deleted_at) throw notFound('PAGE_NOT_FOUND', '页面不存在或已删除');

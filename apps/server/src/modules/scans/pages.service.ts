@@ -226,8 +226,10 @@ export class PagesService {
     if (page.material_id) await this.number(trx, (await r.livePagesOfMaterial(page.material_id)).map((p) => p.id), now);
   }
 
+  /** Operators, and inspectors who must see what they inspect (质检), read pages. */
   private async viewScope(actor: Actor): Promise<Authorized<DataScope>> {
-    return this.access.scope(actor, actor.permissions.has('scan.ingest') ? 'scan.ingest' : 'scan.link');
+    const p = actor.permissions;
+    return this.access.scope(actor, p.has('scan.ingest') ? 'scan.ingest' : p.has('scan.link') ? 'scan.link' : 'qc.inspect');
   }
 
   private async dossierOrThrow(executor: Executor, scope: Authorized<DataScope>, dossierId: string) {
