@@ -157,6 +157,8 @@ export async function openCore(options: CoreOptions): Promise<Core> {
   const moduleDeps: ModuleDeps = { db, kind, clock, audit, access, settings, queue, blobs: blobAccess };
   const checks = new ChecksService(moduleDeps);
   const project = new ProjectService(moduleDeps, checks);
+  // A finished check run completes the dossier's 自动校验 stage, in the run's own transaction.
+  checks.onFinished((executor, summary) => project.checksFinished(executor, summary));
   const jobs = new JobRegistry()
     .register(dossierCheckJob(moduleDeps, checks))
     .register(searchIndexJob(search))
