@@ -60,6 +60,10 @@ export const PAGES: PageDef[] = [
     component: lazy(() => import('../features/project/InspectionPage')),
   },
   {
+    path: '/rework/:id', label: '整改', icon: null, any: ['scan.ingest', 'scan.link', 'qc.inspect', 'batch.manage', 'batch.approve'], hidden: true,
+    component: lazy(() => import('../features/project/ReworkPage')),
+  },
+  {
     path: '/dashboard', label: '加工进度看板', icon: <BarChartOutlined />, any: ['batch.manage', 'batch.approve', 'qc.inspect', 'stats.read'],
     component: lazy(() => import('../features/dashboard/DashboardPage')),
   },
