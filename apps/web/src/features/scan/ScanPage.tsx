@@ -3,7 +3,7 @@ import { api } from '@dangan/contracts';
 import { useQuery } from '@tanstack/react-query';
 import { Button, Card, Flex, Result, Skeleton, Statistic, Typography } from 'antd';
 import { useState } from 'react';
-import { useLocation, useNavigate, useParams } from 'react-router-dom';
+import { useLocation, useNavigate, useParams, useSearchParams } from 'react-router-dom';
 import { call, isApiError } from '../../api/client';
 import { useSession } from '../../session/SessionProvider';
 import { PageHeader } from '../../shared/components';
@@ -20,7 +20,9 @@ export default function ScanPage() {
   const navigate = useNavigate();
   const location = useLocation();
   const { can } = useSession();
-  const [openId, setOpenId] = useState<string | null>(null);
+  // `?page=` opens that page at once: the links of check findings and rework tasks point here.
+  const [params] = useSearchParams();
+  const [openId, setOpenId] = useState<string | null>(params.get('page'));
   const [movingId, setMovingId] = useState<string | null>(null);
 
   const { data, error, isLoading, refetch, isFetching } = useQuery({
