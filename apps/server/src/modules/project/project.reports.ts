@@ -31,7 +31,7 @@ export class ProjectReports {
   private async build(actor: Actor, batchId: string, format: 'pdf' | 'xlsx'): Promise<AcceptanceReport> {
     const scope = await this.support.scopeOf(actor, ['batch.manage', 'batch.approve', 'qc.inspect']);
     const { db, settings, clock, audit } = this.support.deps;
-    const { batch } = await this.support.wholeBatch(db, scope, batchId);
+    const { batch } = await this.support.wholeBatch(db, scope, batchId, false);
     const detail = await this.views.detail(db, scope, batch);
     const repo = this.support.repo();
     const rows = await repo.defectsOf({ batchId });

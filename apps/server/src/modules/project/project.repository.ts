@@ -1,7 +1,7 @@
 import type { Insertable, Updateable } from 'kysely';
 import { sql } from 'kysely';
 import type { DatabaseKind, Executor } from '../../platform/db/connect.js';
-import { forUpdate } from '../../platform/db/dialect.js';
+import { containsPattern, forUpdate, likeOperator } from '../../platform/db/dialect.js';
 import type {
   ProjectBatchDossierTable,
   ProjectBatchTable,
@@ -88,9 +88,9 @@ export function projectRepository(db: Executor, kind: DatabaseKind) {
       }
       if (filter.state) q = q.where('state', '=', filter.state);
       if (filter.q) {
-        const like = `%${filter.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-        const op = kind === 'postgres' ? 'ilike' : 'like';
-        q = q.where((eb) => eb.or([eb('code', op, like), eb('name', op, like)]));
+        const op = sql.raw(likeOperator(kind));
+        const pattern = containsPattern(filter.q);
+        q = q.where(sql<boolean>`(${sql.ref('code')} ${op} ${pattern} escape '\\' or ${sql.ref('name')} ${op} ${pattern} escape '\\')`);
       }
       const total = num((await q.select(sql<number>`count(*)`.as('n')).executeTakeFirst())?.n);
       const rows = await q.selectAll().orderBy('created_at', 'desc').orderBy('id', 'desc').limit(filter.limit).offset(filter.offset).execute();
@@ -269,6 +269,11 @@ export function projectRepository(db: Executor, kind: DatabaseKind) {
     // ---------------------------------------------------------------- stages
     async insertStages(rows: Insertable<ProjectStageTable>[]) {
       if (rows.length > 0) await db.insertInto('project_stages').values(rows).execute();
+    },
+
+    async stagesOfBatches(batchIds: readonly string[]) {
+      if (batchIds.length === 0) return [];
+      return db.selectFrom('project_stages').select(['batch_id', 'dossier_id', 'stage', 'status']).where('batch_id', 'in', [...batchIds]).execute();
     },
 
     async stages(batchId: string, dossierId?: string) {

@@ -91,8 +91,8 @@ export class ProjectSupport {
   }
 
   /** For actions on the whole batch: the batch is visible and every one of its dossiers in scope. */
-  async wholeBatch(executor: Executor, scope: DataScope, batchId: string): Promise<{ batch: BatchRow; dossiers: DossierInfo[] }> {
-    const batch = await this.visibleBatch(executor, scope, batchId, true);
+  async wholeBatch(executor: Executor, scope: DataScope, batchId: string, lock = true): Promise<{ batch: BatchRow; dossiers: DossierInfo[] }> {
+    const batch = await this.visibleBatch(executor, scope, batchId, lock);
     const repo = this.repo(executor);
     const dossiers = await repo.dossiers((await repo.batchDossiers(batchId)).map((d) => d.dossier_id));
     const outside = dossiers.filter((d) => !this.inScope(scope, d.managing_unit_id));

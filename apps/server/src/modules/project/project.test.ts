@@ -122,6 +122,10 @@ describe('a batch of three dossiers, from check-out to check-in', () => {
 
     const list = await ok<{ items: { code: string }[]; total: number }>(clerk.get('/api/batches', { query: { state: 'draft' } }));
     expect(list.items.map((b) => b.code)).toEqual(['PC-2026-001']);
+    const count = async (q: string) => (await ok<{ total: number }>(clerk.get('/api/batches', { query: { q } }))).total;
+    expect(await count('pc-2026')).toBe(2);
+    expect(await count('第一')).toBe(1);
+    expect(await count('%')).toBe(0);
   });
 
   it('keeps batches to the data scope and each action to its permission', async () => {

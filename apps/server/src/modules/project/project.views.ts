@@ -61,18 +61,17 @@ export class ProjectViews {
     const ids = batches.map((b) => b.id);
     const totals = new Map((await repo.batchTotals(ids)).map((t) => [t.batch_id, t]));
     const names = await repo.userNames(batches.map((b) => b.created_by));
-    const out: BatchSummary[] = [];
-    for (const b of batches) {
+    const stages = await repo.stagesOfBatches(ids);
+    return batches.map((b) => {
       const t = totals.get(b.id);
-      out.push({
+      return {
         ...this.summaryFields(b, names),
         dossierCount: Number(t?.dossiers ?? 0),
         materialCount: Number(t?.materials ?? 0),
         pageCount: Number(t?.pages ?? 0),
-        progress: progressOf(await repo.stages(b.id)),
-      });
-    }
-    return out;
+        progress: progressOf(stages.filter((s) => s.batch_id === b.id)),
+      };
+    });
   }
 
   private summaryFields(b: BatchRow, names: Names) {
