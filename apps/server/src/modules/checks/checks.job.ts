@@ -5,13 +5,15 @@ import type { ChecksService } from './checks.service.js';
 
 export const DOSSIER_CHECK_JOB = 'dossier.check';
 
-/** `dossier.check`: run the automatic checks of one requested run. Idempotent. */
-export function dossierCheckJob(_deps: ModuleDeps, _checks: ChecksService): JobDefinition<{ runId: string }> {
+/**
+ * `dossier.check`: run the automatic checks of one requested run. Idempotent: running a run id again
+ * replaces its findings and counts.
+ */
+export function dossierCheckJob(_deps: ModuleDeps, checks: ChecksService): JobDefinition<{ runId: string }> {
   return {
     kind: DOSSIER_CHECK_JOB,
     payload: z.object({ runId: z.string().min(1).max(64) }),
-    handle: async () => {
-      throw new Error('not implemented');
-    },
+    maxAttempts: 3,
+    handle: async ({ runId }, job) => checks.execute(runId, job),
   };
 }
