@@ -4,6 +4,7 @@ import { Suspense, useState } from 'react';
 import { Outlet, useLocation, useNavigate } from 'react-router-dom';
 import { ChangePasswordModal } from '../features/account/ChangePasswordModal';
 import { RebindTotpModal } from '../features/account/RebindTotpModal';
+import { TaskBell } from '../features/dashboard/TaskBell';
 import { IdleWatcher } from '../session/IdleWatcher';
 import { useMe, useSession } from '../session/SessionProvider';
 import { allowedPages } from './pages';
@@ -37,37 +38,40 @@ export function AppLayout() {
             {me.organizationName}
           </Typography.Text>
         </Flex>
-        <Dropdown
-          trigger={['click']}
-          menu={{
-            items: [
-              { key: 'password', icon: <LockOutlined />, label: '修改密码' },
-              { key: 'totp', icon: <KeyOutlined />, label: '动态口令（重新绑定）' },
-              { type: 'divider' },
-              { key: 'logout', icon: <LogoutOutlined />, label: '退出登录', danger: true },
-            ],
-            onClick: ({ key }) => {
-              if (key === 'logout') void signOut().then(() => navigate('/login'));
-              else setDialog(key as 'password' | 'totp');
-            },
-          }}
-        >
-          <Button type="text" style={{ color: '#fff', height: 48 }} data-testid="user-menu" aria-label="用户菜单">
-            <Space size={8}>
-              <Avatar size="small" icon={<UserOutlined />} style={{ background: 'rgba(255,255,255,0.25)' }} />
-              <span>{me.user.displayName}</span>
-              <span style={{ opacity: 0.75 }}>{me.user.unitName}</span>
-              <span style={{ display: 'inline-flex', gap: 4 }}>
-                {me.roles.map((r) => (
-                  <Tag key={r.id} color="gold" style={{ marginInlineEnd: 0 }}>
-                    {r.name}
-                  </Tag>
-                ))}
-              </span>
-              <DownOutlined />
-            </Space>
-          </Button>
-        </Dropdown>
+        <Flex align="center" gap={4}>
+          <TaskBell />
+          <Dropdown
+            trigger={['click']}
+            menu={{
+              items: [
+                { key: 'password', icon: <LockOutlined />, label: '修改密码' },
+                { key: 'totp', icon: <KeyOutlined />, label: '动态口令（重新绑定）' },
+                { type: 'divider' },
+                { key: 'logout', icon: <LogoutOutlined />, label: '退出登录', danger: true },
+              ],
+              onClick: ({ key }) => {
+                if (key === 'logout') void signOut().then(() => navigate('/login'));
+                else setDialog(key as 'password' | 'totp');
+              },
+            }}
+          >
+            <Button type="text" style={{ color: '#fff', height: 48 }} data-testid="user-menu" aria-label="用户菜单">
+              <Space size={8}>
+                <Avatar size="small" icon={<UserOutlined />} style={{ background: 'rgba(255,255,255,0.25)' }} />
+                <span>{me.user.displayName}</span>
+                <span style={{ opacity: 0.75 }}>{me.user.unitName}</span>
+                <span style={{ display: 'inline-flex', gap: 4 }}>
+                  {me.roles.map((r) => (
+                    <Tag key={r.id} color="gold" style={{ marginInlineEnd: 0 }}>
+                      {r.name}
+                    </Tag>
+                  ))}
+                </span>
+                <DownOutlined />
+              </Space>
+            </Button>
+          </Dropdown>
+        </Flex>
       </Header>
       <Layout>
         <Sider width={208} theme="light" breakpoint="lg" collapsedWidth={64} style={{ borderInlineEnd: `1px solid ${token.colorBorderSecondary}` }}>
