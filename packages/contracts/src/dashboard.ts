@@ -155,7 +155,7 @@ export const TaskItem = z.object({
   kindLabel: z.string(),
   title: z.string(),
   detail: z.string(),
-  link: z.string().describe('网页路由，如 /batches/:id、/inspections/:id'),
+  link: z.string().describe('网页路由，如 /batches/:id、/inspections/:id、/rework/:id'),
   since: Timestamp.describe('待办产生的时间'),
   overdue: z.boolean().describe('超过 project.stuckDays 天未处理'),
 });

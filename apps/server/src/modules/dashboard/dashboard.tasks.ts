@@ -55,7 +55,7 @@ export class TaskLists {
       kind: 'rework',
       title: `整改：${r.batch_code}·${r.dossier_no}（${r.cadre_name}）`,
       detail: `第 ${r.round} 轮质检不合格，共 ${r.defects} 项缺陷，已整改 ${r.fixed} 项；整改完毕后提交复检`,
-      link: `/inspections/${r.inspection_id}`,
+      link: `/rework/${r.id}`,
       since: r.created_at,
     }));
   }
@@ -169,7 +169,7 @@ export class TaskLists {
         kind: 'overdue',
         title: `整改逾期：${r.batch_code}·${r.dossier_no}（${r.cadre_name}）`,
         detail: `派给 ${names.get(r.assignee_id) ?? r.assignee_id}，已 ${wholeDays(r.created_at, now)} 天未提交（${r.fixed}/${r.defects} 项已整改）`,
-        link: `/inspections/${r.inspection_id}`,
+        link: `/rework/${r.id}`,
         since: r.created_at,
         overdue: true,
       });

@@ -372,7 +372,7 @@ describe('task lists', () => {
 
   it('gives the operator his rework, overdue after project.stuckDays', async () => {
     const l = await tasks('op1');
-    expect(brief(l)).toEqual([['rework', '整改：PC-2026-001·DA-D1（张一）', `/inspections/${ids.I1}`, true]]);
+    expect(brief(l)).toEqual([['rework', '整改：PC-2026-001·DA-D1（张一）', `/rework/${ids.R1}`, true]]);
     expect(l.items[0]!.detail).toContain('共 3 项缺陷');
     expect(l.summary).toEqual({ total: 1, overdue: 1, byKind: { rework: 1, approval: 0, handover: 0, inspection: 0, overdue: 0 } });
   });
@@ -396,7 +396,7 @@ describe('task lists', () => {
     const l = await tasks('mgr');
     expect(brief(l)).toEqual([
       ['overdue', '滞留：PC-2026-001（第1批）', `/batches/${ids.P1}`, true],
-      ['overdue', '整改逾期：PC-2026-001·DA-D1（张一）', `/inspections/${ids.I1}`, true],
+      ['overdue', '整改逾期：PC-2026-001·DA-D1（张一）', `/rework/${ids.R1}`, true],
       ['handover', '出库交接待确认：PC-2026-006（第6批）', `/batches/${ids.P6}`, false],
     ]);
     expect(l.items[0]!.detail).toBe('2 卷档案停留超过 5 天；最久的 DA-D1（张一）在「质检」环节已 8 天');
