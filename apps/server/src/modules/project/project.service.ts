@@ -206,7 +206,7 @@ export class ProjectService {
     return this.deps.db.transaction().execute(async (trx) => {
       const { batch, dossiers } = await this.support.wholeBatch(trx, scope, batchId);
       this.support.requireState(batch, ['approved'], '登记出库交接（须先批准出库）');
-      return this.registerHandover(trx, actor, batch, 'out', { giverId: actor.userId, receiverId, note }, async (repo) => {
+      return this.registerHandover(trx, actor, scope, batch, 'out', { giverId: actor.userId, receiverId, note }, async (repo) => {
         const counts = await repo.catalogueCounts(dossiers.map((d) => d.id));
         this.requireInStore(dossiers);
         return dossiers.map((d) => {
@@ -231,7 +231,7 @@ export class ProjectService {
     return this.deps.db.transaction().execute(async (trx) => {
       const { batch, dossiers } = await this.support.wholeBatch(trx, scope, batchId);
       this.support.requireState(batch, ['accepted'], '登记入库交接（须先验收）');
-      return this.registerHandover(trx, actor, batch, 'in', { giverId: input.giverId, receiverId: actor.userId, note: input.note }, async (repo) => {
+      return this.registerHandover(trx, actor, scope, batch, 'in', { giverId: input.giverId, receiverId: actor.userId, note: input.note }, async (repo) => {
         const out = (await repo.handovers(batch.id)).find((h) => h.direction === 'out' && h.completed_at);
         const sent = new Map((await repo.handoverItems(out ? [out.id] : [])).map((i) => [i.dossier_id, i]));
         const given = new Map(input.items.map((i) => [i.dossierId, i]));
@@ -284,7 +284,7 @@ export class ProjectService {
         detail: { handoverId: h.id, direction: h.direction, side: side === 'giver' ? '交出方' : '接收方', completed: complete },
       });
       if (complete) await (h.direction === 'out' ? this.completeCheckout(trx, actor, batch) : this.completeCheckIn(trx, actor, batch));
-      return this.views.handover(trx, h.id);
+      return this.views.handover(trx, scope, h.id);
     });
   }
 
@@ -426,6 +426,7 @@ export class ProjectService {
   private async registerHandover(
     trx: Executor,
     actor: Actor,
+    scope: Authorized<DataScope>,
     batch: BatchRow,
     direction: 'out' | 'in',
     parties: { giverId: string; receiverId: string; note: string },
@@ -453,7 +454,7 @@ export class ProjectService {
         differences: rows.filter((r) => r.materials !== r.expected_materials || r.pages !== r.expected_pages).length,
       },
     });
-    return this.views.handover(trx, id);
+    return this.views.handover(trx, scope, id);
   }
 
   /** Both sides signed the check-out: each dossier goes 在库 → 出库加工 and the batch is worked on. */

@@ -14,6 +14,7 @@ let leader: Agent;
 let scanner: Agent;
 let inspector: Agent;
 let farClerk: Agent;
+let nearScanner: Agent;
 const ids: Record<string, string> = {};
 const dossiers: { id: string; no: string; material: string }[] = [];
 let spare: { id: string; no: string };
@@ -67,6 +68,7 @@ beforeAll(async () => {
     ['pscan', 'scanner', root, 'unit_and_below'],
     ['pqc', 'inspector', root, 'unit_and_below'],
     ['pfar', 'archivist', branch, 'own_unit'],
+    ['pnear', 'scanner', root, 'own_unit'],
   ];
   for (const [username, role, unitId, scope] of users) {
     const res = await sec.post('/api/users', {
@@ -75,12 +77,14 @@ beforeAll(async () => {
     expect(res.statusCode, res.body).toBe(200);
     ids[username] = json<{ id: string }>(res).id;
   }
-  [clerk, leader, scanner, inspector, farClerk] = users.map(() => new Agent(t)) as [Agent, Agent, Agent, Agent, Agent];
+  [clerk, leader, scanner, inspector, farClerk, nearScanner] = users.map(() => new Agent(t)) as [Agent, Agent, Agent, Agent, Agent, Agent];
   await clerk.signIn('pclerk', PASSWORD);
   await leader.signIn('pleader', PASSWORD);
   await scanner.signIn('pscan', PASSWORD);
   await inspector.signIn('pqc', PASSWORD);
   await farClerk.signIn('pfar', PASSWORD);
+  await nearScanner.signIn('pnear', PASSWORD);
+  ids.branch = branch;
 
   for (const [name, no] of [['赵一', 'PJ001'], ['钱二', 'PJ002'], ['孙三', 'PJ003'], ['李四', 'PJ004']] as const) {
     const cadre = await ok<Cadre>(clerk.post('/api/cadres', { body: { name, managingUnitId: root, dossier: { dossierNo: no, custodianUnitId: root } } }));
@@ -448,5 +452,30 @@ describe('a batch of three dossiers, from check-out to check-in', () => {
     ]) {
       expect(actions, a).toContain(a);
     }
+  });
+});
+
+describe('data scope inside a batch', () => {
+  it('shows a user only the dossiers of his scope, in the batch and its hand-over', async () => {
+    const far = await ok<Cadre>(clerk.post('/api/cadres', { body: { name: '周五', managingUnitId: ids.branch, dossier: { dossierNo: 'PJ005', custodianUnitId: ids.branch } } }));
+    const mixed = await ok<BatchDetail>(clerk.post('/api/batches', { body: { name: '跨单位', dossierIds: [spare.id, far.dossier!.id] } }));
+    await ok(clerk.post(`/api/batches/${mixed.id}/checkout-request`, { body: {} }));
+    await ok(leader.post(`/api/batches/${mixed.id}/checkout-approval`, { body: {} }));
+    const h = await ok<Handover>(clerk.post(`/api/batches/${mixed.id}/handover`, { body: { receiverId: ids.pnear } }));
+    expect(h.items).toHaveLength(2);
+
+    const seen = await ok<BatchDetail>(nearScanner.get(`/api/batches/${mixed.id}`));
+    expect(seen.dossiers.map((d) => d.dossierNo)).toEqual(['PJ004']);
+    expect(seen.hiddenDossiers).toBe(1);
+    expect(seen.handovers[0]!.items.map((i) => i.dossierNo)).toEqual(['PJ004']);
+    await ok(clerk.post(`/api/handovers/${h.id}/confirmation`));
+    const confirmed = await ok<Handover>(nearScanner.post(`/api/handovers/${h.id}/confirmation`));
+    expect(confirmed.items.map((i) => i.dossierNo)).toEqual(['PJ004']);
+    expect(await dossierState(far.dossier!.id)).toBe('out_for_digitization');
+
+    await ok(clerk.post(`/api/batches/${mixed.id}/dossiers/${far.dossier!.id}/stages/arrange/start`));
+    await ok(clerk.post(`/api/batches/${mixed.id}/dossiers/${far.dossier!.id}/stages/arrange/finish`, { body: {} }));
+    await refused(nearScanner.post(`/api/batches/${mixed.id}/dossiers/${far.dossier!.id}/stages/scan/start`), 404, 'BATCH_DOSSIER_NOT_FOUND');
+    await refused(nearScanner.get(`/api/batches/${mixed.id}/dossiers/${far.dossier!.id}/scan-register`), 404, 'BATCH_DOSSIER_NOT_FOUND');
   });
 });

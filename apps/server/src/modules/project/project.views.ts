@@ -113,7 +113,7 @@ export class ProjectViews {
         approved: decision(batch.approved_by, batch.approved_at, batch.approve_note),
         refused: decision(batch.refused_by, batch.refused_at, batch.refuse_reason),
       },
-      handovers: await this.handovers(executor, handovers, byId, names),
+      handovers: await this.handovers(executor, handovers, new Map(visible.map((d) => [d.id, d])), names),
       sampling:
         batch.sampled_at && batch.sampled_by && batch.sample_seed !== null
           ? {
@@ -200,10 +200,11 @@ export class ProjectViews {
     });
   }
 
+  /** Hand-overs with the items of the dossiers in `byId` (those the viewer may see). */
   async handovers(executor: Executor, handovers: readonly Awaited<ReturnType<ReturnType<ProjectSupport['repo']>['handovers']>>[number][], byId: Map<string, DossierInfo>, names: Names): Promise<Handover[]> {
     const items = await this.support.repo(executor).handoverItems(handovers.map((h) => h.id));
     return handovers.map((h) => {
-      const own = items.filter((i) => i.handover_id === h.id).map((i) => {
+      const own = items.filter((i) => i.handover_id === h.id && byId.has(i.dossier_id)).map((i) => {
         const d = byId.get(i.dossier_id);
         return {
           dossierId: i.dossier_id, dossierNo: d?.dossier_no ?? '', cadreName: d?.cadre_name ?? '',
@@ -222,11 +223,11 @@ export class ProjectViews {
     });
   }
 
-  async handover(executor: Executor, handoverId: string): Promise<Handover> {
+  async handover(executor: Executor, scope: DataScope, handoverId: string): Promise<Handover> {
     const repo = this.support.repo(executor);
     const h = (await repo.handover(handoverId))!;
     const items = await repo.handoverItems([h.id]);
-    const byId = new Map((await repo.dossiers(items.map((i) => i.dossier_id))).map((d) => [d.id, d]));
+    const byId = new Map((await repo.dossiers(items.map((i) => i.dossier_id), this.support.units(scope))).map((d) => [d.id, d]));
     const names = await repo.userNames([h.giver_id, h.receiver_id, h.created_by]);
     return (await this.handovers(executor, [h], byId, names))[0]!;
   }
