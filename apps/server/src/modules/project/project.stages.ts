@@ -154,7 +154,9 @@ export class StagesService {
   }
 
   private async requestCheck(trx: Executor, actor: Actor, batch: BatchRow, dossier: DossierInfo): Promise<void> {
-    const runId = await this.checks.request(trx, dossier.id, { batchId: batch.id, requestedBy: actor.userId });
+    // The batch's other dossiers are where a page filed twice would turn up.
+    const siblingDossierIds = (await this.support.repo(trx).batchDossiers(batch.id)).map((d) => d.dossier_id).filter((id) => id !== dossier.id);
+    const runId = await this.checks.request(trx, dossier.id, { batchId: batch.id, requestedBy: actor.userId, siblingDossierIds, audit: actor.audit });
     await this.support.repo(trx).updateBatchDossier(batch.id, dossier.id, {
       check_run_id: runId, check_state: 'queued', check_failures: null, check_warnings: null, check_finished_at: null,
     });

@@ -19,6 +19,7 @@ const ids: Record<string, string> = {};
 const dossiers: { id: string; no: string; material: string }[] = [];
 let spare: { id: string; no: string };
 let batchId: string;
+let mixedId: string;
 
 async function ok<T>(res: Promise<import('fastify').LightMyRequestResponse>): Promise<T> {
   const r = await res;
@@ -240,7 +241,9 @@ describe('a batch of three dossiers, from check-out to check-in', () => {
       expect(checking.stages.find((s) => s.stage === 'check')!.status).toBe('in_progress');
     }
     expect(t.core.checks.request).toHaveBeenCalledTimes(3);
-    expect(vi.mocked(t.core.checks.request).mock.calls[0]![2]).toEqual({ batchId, requestedBy: ids.pscan });
+    expect(vi.mocked(t.core.checks.request).mock.calls[0]![2]).toMatchObject({
+      batchId, requestedBy: ids.pscan, siblingDossierIds: [dossiers[1]!.id, dossiers[2]!.id], audit: { userId: ids.pscan },
+    });
     await refused(scanner.post(stagePath(d1!.id, 'check', 'finish'), { body: {} }), 409, 'STAGE_SYSTEM_DRIVEN');
   });
 
@@ -477,5 +480,36 @@ describe('data scope inside a batch', () => {
     await ok(clerk.post(`/api/batches/${mixed.id}/dossiers/${far.dossier!.id}/stages/arrange/finish`, { body: {} }));
     await refused(nearScanner.post(`/api/batches/${mixed.id}/dossiers/${far.dossier!.id}/stages/scan/start`), 404, 'BATCH_DOSSIER_NOT_FOUND');
     await refused(nearScanner.get(`/api/batches/${mixed.id}/dossiers/${far.dossier!.id}/scan-register`), 404, 'BATCH_DOSSIER_NOT_FOUND');
+    mixedId = mixed.id;
+  });
+
+  it('finishes 自动校验 when the real check run ends (the checks module reports to the project)', async () => {
+    vi.mocked(t.core.checks.request).mockRestore();
+    const path = (stage: string, move: string) => `/api/batches/${mixedId}/dossiers/${spare.id}/stages/${stage}/${move}`;
+    await ok(clerk.post(path('arrange', 'start')));
+    await ok(clerk.post(path('arrange', 'finish'), { body: {} }));
+    await ok(nearScanner.post(path('scan', 'start')));
+    const sb = await ok<{ id: string }>(nearScanner.post('/api/scan-batches', { body: { dossierId: spare.id } }));
+    for (const page of [1, 2]) {
+      const res = await nearScanner.post(`/api/scan-batches/${sb.id}/files`, {
+        query: { name: `PJ004_01-001_00${page}.jpg` }, body: await scanPage({ lines: [`PJ004 第 ${page} 页`] }), headers: { 'content-type': 'application/octet-stream' },
+      });
+      expect(json<{ status: string }>(res).status).toBe('stored');
+    }
+    await t.core.runner.runUntilIdle();
+    await ok(nearScanner.post(path('scan', 'finish'), { body: {} }));
+    for (const stage of ['process', 'link']) {
+      await ok(nearScanner.post(path(stage, 'start')));
+      await ok(nearScanner.post(path(stage, 'finish'), { body: {} }));
+    }
+    const started = await ok<BatchDossier>(nearScanner.post(path('check', 'start')));
+    expect(started.check.state).toBe('queued');
+    await t.core.runner.runUntilIdle();
+    const after = (await ok<BatchDetail>(clerk.get(`/api/batches/${mixedId}`))).dossiers.find((d) => d.dossierId === spare.id)!;
+    const latest = (await t.core.checks.latest(t.core.handle.db, [spare.id])).get(spare.id)!;
+    expect(latest).toMatchObject({ runId: started.check.runId, state: 'done' });
+    expect(after.check).toMatchObject({ runId: started.check.runId, state: 'done', failures: latest.failures, warnings: latest.warnings });
+    expect(after.stages.find((s) => s.stage === 'check')).toMatchObject({ status: 'done', finishedBy: null });
+    expect(after.currentStage).toBe('inspect');
   });
 });
