@@ -26,7 +26,7 @@ function TaskRow({ item }: { item: TaskItem }) {
               {item.kindLabel}
             </Tag>
             <Link to={item.link}>{item.title}</Link>
-            {item.overdue && <Tag color="error">逾期</Tag>}
+            {item.overdue && item.kind !== 'overdue' && <Tag color="error">逾期</Tag>}
           </Space>
         }
         description={item.detail}

@@ -68,10 +68,6 @@ export function defectTrendChart(weeks: DefectWeek[]): ChartOption {
     series: [
       { name: '每卷缺陷', type: 'line', data: weeks.map((w) => w.perDossier), connectNulls: false, symbolSize: 7 },
       { name: '每千页缺陷', type: 'line', yAxisIndex: 1, data: weeks.map((w) => w.per1000Pages), connectNulls: false, symbolSize: 7 },
-      {
-        name: '不合格率（%）', type: 'line', lineStyle: { type: 'dashed' },
-        data: weeks.map((w) => (w.failRate === null ? null : Math.round(w.failRate * 1000) / 10)), connectNulls: false,
-      },
     ],
   };
 }
