@@ -37,7 +37,7 @@ describe('defect figures', () => {
       { id: 'b', verdict: 'pass' as const, verdictAt: '2026-03-02T02:00:00.000Z', pages: 80 },
       { id: 'c', verdict: 'pass' as const, verdictAt: '2026-03-02T03:00:00.000Z', pages: 0 },
     ];
-    const f = defectFigures(rounds, new Map([['a', { skew: 3, blur: 1 }], ['b', { skew: 1 }]]));
+    const f = defectFigures(rounds, new Map<string, Record<string, number>>([['a', { skew: 3, blur: 1 }], ['b', { skew: 1 }]]));
     expect(f).toMatchObject({ inspections: 3, failed: 1, defects: 5, pages: 200, perDossier: 1.6667, per1000Pages: 25, failRate: 0.3333 });
     expect(f.byType).toMatchObject({ skew: 4, blur: 1, stain: 0 });
     expect(defectFigures([], new Map())).toMatchObject({ inspections: 0, defects: 0, perDossier: null, per1000Pages: null, failRate: null });

@@ -432,3 +432,52 @@ describe('task lists', () => {
     expect(json<TaskList>(await sec.get('/api/tasks')).items).toEqual([]);
   });
 });
+
+describe('through the project service', () => {
+  it('follows a batch the project API moves: approval, hand-over on both sides, a stage started and finished, then stuck', async () => {
+    await createDossier('mgr', 'D9', '赵九', (await db().selectFrom('users').select('unit_id').where('id', '=', ids.mgr!).executeTakeFirstOrThrow()).unit_id);
+    const created = await agents.mgr!.post('/api/batches', { body: { name: '接口批', dossierIds: [ids.D9!] } });
+    expect(created.statusCode, created.body).toBe(200);
+    const batchId = json<{ id: string; code: string }>(created).id;
+    const code = json<{ code: string }>(created).code;
+    const titles = async (who: string) => (await tasks(who)).items.map((i) => i.title).filter((x) => x.includes(code));
+
+    expect((await agents.mgr!.post(`/api/batches/${batchId}/checkout-request`, { body: { note: '' } })).statusCode).toBe(200);
+    expect(await titles('boss')).toEqual([`出库审批：${code}（接口批）`]);
+    expect((await agents.boss!.post(`/api/batches/${batchId}/checkout-approval`, { body: { note: '' } })).statusCode).toBe(200);
+    expect(await titles('boss')).toEqual([]);
+
+    const handover = await agents.mgr!.post(`/api/batches/${batchId}/handover`, { body: { receiverId: ids.op2!, note: '' } });
+    expect(handover.statusCode, handover.body).toBe(200);
+    const handoverId = json<{ id: string }>(handover).id;
+    expect(await titles('mgr')).toEqual([`出库交接待确认：${code}（接口批）`]);
+    expect(await titles('op2')).toEqual([`出库交接待确认：${code}（接口批）`]);
+    expect((await agents.op2!.post(`/api/handovers/${handoverId}/confirmation`)).statusCode).toBe(200);
+    expect(await titles('op2')).toEqual([]);
+    expect((await agents.mgr!.post(`/api/handovers/${handoverId}/confirmation`)).statusCode).toBe(200);
+    expect(await titles('mgr')).toEqual([]);
+
+    const stage = (d: Dashboard, s: StageCode) => d.progress.stages.find((x) => x.stage === s)!;
+    expect(stage(await dashboard('mgr', { batchId }), 'arrange')).toMatchObject({ done: 0, inProgress: 0, pending: 1, current: 1 });
+    expect((await agents.op2!.post(`/api/batches/${batchId}/dossiers/${ids.D9}/stages/arrange/start`)).statusCode).toBe(200);
+    const started = await dashboard('mgr', { batchId });
+    expect(stage(started, 'arrange')).toMatchObject({ done: 0, inProgress: 1, pending: 0 });
+    expect(started.progress.totals).toMatchObject({ dossiers: 1, inProgress: 1, waiting: 0 });
+    expect((await agents.op2!.post(`/api/batches/${batchId}/dossiers/${ids.D9}/stages/arrange/finish`, { body: { note: '' } })).statusCode).toBe(200);
+    const arranged = await dashboard('mgr', { batchId });
+    expect(stage(arranged, 'arrange')).toMatchObject({ done: 1, inProgress: 0, pending: 0 });
+    expect(stage(arranged, 'scan')).toMatchObject({ current: 1, pending: 1 });
+    expect(arranged.stuck.items).toEqual([]);
+
+    t.clock.advance(6 * 86_400_000);
+    try {
+      const mgr = new Agent(t, '10.9.1.2');
+      await mgr.signIn('mgr', passwords.mgr!);
+      const later = await dashboard(mgr, { batchId });
+      expect(later.stuck.items.map((s) => [s.dossierNo, s.stageLabel, s.status, s.days])).toEqual([['DA-D9', '扫描', 'pending', 6]]);
+      expect(json<TaskList>(await mgr.get('/api/tasks')).items.map((i) => i.title)).toContain(`滞留：${code}（接口批）`);
+    } finally {
+      t.clock.advance(-6 * 86_400_000);
+    }
+  });
+});
