@@ -3,6 +3,8 @@
  * inspection defects and the acceptance rule. Pure rules; the project module stores and enforces them.
  */
 
+import type { DossierEvent } from './dossier-state.js';
+
 // ------------------------------------------------------------------------------------------------
 // Batches
 
@@ -55,6 +57,13 @@ const BATCH_TRANSITIONS: Record<BatchEvent, { from: readonly BatchState[]; to: B
   check_in: { from: ['accepted'], to: 'closed' },
   cancel: { from: ['draft', 'checkout_requested', 'approved'], to: 'cancelled' },
 };
+
+/**
+ * The dossier moves (DOMAIN.md §6: 出库 and 入库交接) that only a batch's hand-overs make, each signed by
+ * both sides: a plain state change must not send a dossier out with no batch, nor bring one back while
+ * its batch still follows it (that batch could then never be checked in).
+ */
+export const BATCH_DOSSIER_EVENTS: readonly DossierEvent[] = ['check_out_for_digitization', 'return_from_digitization'];
 
 /** Batches that still hold their dossiers: a dossier is in at most one of them. */
 export const OPEN_BATCH_STATES: readonly BatchState[] = ['draft', 'checkout_requested', 'approved', 'in_progress', 'accepted'];

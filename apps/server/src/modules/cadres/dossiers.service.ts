@@ -1,5 +1,5 @@
 import type { DossierSummary } from '@dangan/contracts';
-import { DOSSIER_EVENT_LABELS, transition, type DossierEvent, type DossierState } from '@dangan/domain';
+import { BATCH_DOSSIER_EVENTS, DOSSIER_EVENT_LABELS, transition, type DossierEvent, type DossierState } from '@dangan/domain';
 import type { Clock } from '../../platform/clock.js';
 import type { DatabaseKind, Db, Executor } from '../../platform/db/connect.js';
 import { conflict, invalid, notFound } from '../../platform/errors.js';
@@ -52,6 +52,9 @@ export class DossiersService {
       throw invalid('DOSSIER_EVENT_UNKNOWN', `未知的档案状态操作「${eventText}」`, { event: '未知的操作' });
     }
     const event = eventText as DossierEvent;
+    if (BATCH_DOSSIER_EVENTS.includes(event)) {
+      throw conflict('DOSSIER_EVENT_BY_BATCH', `「${DOSSIER_EVENT_LABELS[event]}」须在数字化加工批次中办理（出库交接、入库交接双方确认），不能直接变更档案状态`);
+    }
     const scope = await this.access.scope(actor, 'dossier.edit');
     return this.db.transaction().execute(async (trx) => {
       await catalogueRepository(trx, this.kind).lockDossier(id);

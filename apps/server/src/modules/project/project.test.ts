@@ -179,6 +179,14 @@ describe('a batch of three dossiers, from check-out to check-in', () => {
     expect(moves.filter((m) => m.detail!.includes('出库加工') && m.detail!.includes('PC-2026-001'))).toHaveLength(3);
   });
 
+  it('moves dossiers out for digitization and back only through a batch, never by a plain state change', async () => {
+    const back = await refused(clerk.post(`/api/dossiers/${dossiers[0]!.id}/transitions`, { body: { event: 'return_from_digitization', reason: '手工归还' } }), 409, 'DOSSIER_EVENT_BY_BATCH');
+    expect(back.message).toContain('加工批次');
+    expect(await dossierState(dossiers[0]!.id)).toBe('out_for_digitization');
+    await refused(clerk.post(`/api/dossiers/${spare.id}/transitions`, { body: { event: 'check_out_for_digitization', reason: '手工出库' } }), 409, 'DOSSIER_EVENT_BY_BATCH');
+    expect(await dossierState(spare.id)).toBe('in_store');
+  });
+
   it('runs the stages in order only', async () => {
     const [d1] = dossiers;
     const early = await refused(scanner.post(stagePath(d1!.id, 'scan', 'start')), 409, 'STAGE_ORDER');
