@@ -12,6 +12,7 @@ type AnyDb = Kysely<any>;
 export async function up(db: AnyDb): Promise<void> {
   if (db.getExecutor().adapter instanceof PostgresAdapter) {
     await sql`drop index if exists search_docs_tsv`.execute(db);
+    await sql`set local maintenance_work_mem = '512MB'`.execute(db);
     await sql`create index search_docs_tsv_page on search_docs using gin (tsv) where kind = 'page'`.execute(db);
     await sql`create index search_docs_tsv_catalogue on search_docs using gin (tsv) where kind <> 'page'`.execute(db);
     return;
