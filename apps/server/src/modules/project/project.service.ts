@@ -116,7 +116,7 @@ export class ProjectService {
         action: 'batch.update', objectType: 'batch', objectId: batch.id, objectLabel: batch.code,
         detail: { before: { name: batch.name, notes: batch.notes }, after },
       });
-    });
+    }, true);
   }
 
   async addDossiers(actor: Actor, batchId: string, dossierIds: string[]): Promise<BatchDetail> {
@@ -156,7 +156,7 @@ export class ProjectService {
       await this.deps.audit.append(trx, actor.audit, {
         action: 'batch.cancel', objectType: 'batch', objectId: batch.id, objectLabel: batchLabel(batch), detail: { before: batch.state, reason },
       });
-    });
+    }, true);
   }
 
   async requestCheckout(actor: Actor, batchId: string, note: string): Promise<BatchDetail> {

@@ -491,6 +491,17 @@ describe('data scope inside a batch', () => {
     mixedId = mixed.id;
   });
 
+  it('lets a clerk who sees only part of a batch neither cancel nor rename it', async () => {
+    const far = await ok<Cadre>(clerk.post('/api/cadres', { body: { name: '吴六', managingUnitId: ids.branch, dossier: { dossierNo: 'PJ006', custodianUnitId: ids.branch } } }));
+    const mixed = await ok<BatchDetail>(clerk.post('/api/batches', { body: { name: '跨单位草稿', dossierIds: [dossiers[1]!.id, far.dossier!.id] } }));
+    expect((await ok<BatchDetail>(farClerk.get(`/api/batches/${mixed.id}`))).hiddenDossiers).toBe(1);
+    await refused(farClerk.post(`/api/batches/${mixed.id}/cancellation`, { body: { reason: '不要了' } }), 403, 'OUT_OF_SCOPE');
+    await refused(farClerk.patch(`/api/batches/${mixed.id}`, { body: { name: '改名' } }), 403, 'OUT_OF_SCOPE');
+    const after = await ok<BatchDetail>(clerk.get(`/api/batches/${mixed.id}`));
+    expect(after).toMatchObject({ state: 'draft', name: '跨单位草稿', dossierCount: 2 });
+    await ok(clerk.post(`/api/batches/${mixed.id}/cancellation`, { body: { reason: '测试完毕' } }));
+  });
+
   it('finishes 自动校验 when the real check run ends (the checks module reports to the project)', async () => {
     vi.mocked(t.core.checks.request).mockRestore();
     const path = (stage: string, move: string) => `/api/batches/${mixedId}/dossiers/${spare.id}/stages/${stage}/${move}`;
