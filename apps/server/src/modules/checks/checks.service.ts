@@ -126,12 +126,24 @@ export class ChecksService implements ChecksPort {
       await this.finish(runId, evaluation);
     } catch (err) {
       const last = job.attempts >= job.max_attempts || err instanceof PermanentJobError;
-      if (last) await this.finish(runId, { error: err instanceof Error ? err.message : String(err) });
+      if (last) await this.finishFailed(runId, errorText(err));
       throw err;
     }
   }
 
-  private async finish(runId: string, outcome: Evaluation | { error: string }): Promise<void> {
+  /**
+   * The last attempt failed. Should a listener fail on hearing it, the run is still closed as failed
+   * without the listeners, so it never stays `running` with no job left to end it.
+   */
+  private async finishFailed(runId: string, error: string): Promise<void> {
+    try {
+      await this.finish(runId, { error });
+    } catch (err) {
+      await this.finish(runId, { error: `${error}；通知加工项目时出错：${errorText(err)}` }, false);
+    }
+  }
+
+  private async finish(runId: string, outcome: Evaluation | { error: string }, notify = true): Promise<void> {
     const { db, kind, clock, audit } = this.deps;
     await db.transaction().execute(async (trx) => {
       const repo = checksRepository(trx, kind);
@@ -156,6 +168,7 @@ export class ChecksService implements ChecksPort {
         detail: { runId: run.id, batchId: run.batch_id, failures, warnings, ...(error ? { error } : {}) },
       });
       const finished = (await repo.run(run.id))!;
+      if (!notify) return;
       for (const listener of this.listeners) await listener(trx, { ...toSummary(finished), batchId: finished.batch_id });
     });
   }
@@ -184,4 +197,8 @@ export class ChecksService implements ChecksPort {
       detail: run ? { runId: run.id, state: run.state, failures: run.failures, warnings: run.warnings } : { runId: null },
     });
   }
+}
+
+function errorText(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
 }

@@ -308,6 +308,27 @@ describe('automatic checks of a dossier', () => {
     expect(event).toEqual({ result: 'failure', username: 'system' });
   });
 
+  it('closes a run as failed even when telling the project of the failure fails', async () => {
+    const runId = await t.core.handle.db.transaction().execute((trx) => t.core.checks.request(trx, d.id, { batchId: null, requestedBy: 'clerk' }));
+    const stop = t.core.checks.onFinished(async (_executor, summary) => {
+      if (summary.runId === runId) throw new Error('监听方出错');
+    });
+    try {
+      await expect(t.core.checks.execute(runId, { attempts: 3, max_attempts: 3 })).rejects.toThrow(/感知哈希/);
+    } finally {
+      stop();
+    }
+    const run = json<CheckRun>(await inspector.get(`/api/check-runs/${runId}`));
+    expect(run).toMatchObject({ state: 'failed', findings: [] });
+    expect(run.finishedAt).not.toBeNull();
+    expect(run.error).toMatch(/感知哈希/);
+    expect(run.error).toMatch(/监听方出错/);
+    const event = await t.core.handle.db.selectFrom('audit_events').select(['result', 'detail']).where('action', '=', 'check.run.finish')
+      .where('object_id', '=', d.id).orderBy('seq', 'desc').executeTakeFirstOrThrow();
+    expect(event.result).toBe('failure');
+    expect(JSON.parse(event.detail!)).toMatchObject({ runId });
+  });
+
   it('shows checks to those who work on the batch within their data scope only', async () => {
     expect((await reviewer.get(`/api/dossiers/${a.id}/checks`)).statusCode).toBe(403);
     expect((await reviewer.post(`/api/dossiers/${a.id}/checks`)).statusCode).toBe(403);
