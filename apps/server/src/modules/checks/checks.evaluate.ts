@@ -10,7 +10,7 @@ import { parseOps } from '../scans/scans.models.js';
 import { codedFailure } from '../scans/scans.ports.js';
 import type { SettingsService } from '../settings/settings.service.js';
 import type { PageLookPort } from './checks.images.js';
-import { SECTION, parseContext, placeOf, type FindingDraft, type PageSnapshot } from './checks.models.js';
+import { SECTION, batchDuplicateMessage, parseContext, placeOf, type FindingDraft, type PageSnapshot } from './checks.models.js';
 import { checksRepository } from './checks.repository.js';
 
 export interface EvaluateDeps {
@@ -325,7 +325,7 @@ async function batchDuplicateFindings(
     if (matches.length === 0) continue;
     out.push({
       code: 'DUPLICATE_IN_BATCH',
-      message: `${placeOf(snap(p))}与${matches.map((m) => placeOf(m, true)).join('、')}相同：如为分别归入各档案的同一份材料（如多人任免通知）可不处理，如误扫入本档案须移出`,
+      message: batchDuplicateMessage(snap(p), matches),
       materialId: p.material_id,
       page: snap(p), related: matches, detail: { similarity: best }, order,
     });

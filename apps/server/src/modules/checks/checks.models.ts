@@ -41,6 +41,38 @@ export function placeOf(p: PageSnapshot, withDossier = false): string {
   return `${dossier}页面「${p.fileName}」${p.sourcePage > 1 ? `第 ${p.sourcePage} 页` : ''}`;
 }
 
+/**
+ * The message of a page also found in other dossiers of the batch; `hidden` more were found in dossiers
+ * the reader may not see, which it counts without naming them.
+ */
+export function batchDuplicateMessage(page: PageSnapshot, matches: readonly PageSnapshot[], hidden = 0): string {
+  const places = [...matches.map((m) => placeOf(m, true)), ...(hidden > 0 ? [`本批次中您数据范围以外的 ${hidden} 页`] : [])];
+  return `${placeOf(page)}与${places.join('、')}相同：如为分别归入各档案的同一份材料（如多人任免通知）可不处理，如误扫入本档案须移出`;
+}
+
+/** Other dossiers a run's view names: its sibling dossiers and those of the pages its findings relate to. */
+export function otherDossierIds(run: CheckRun): string[] {
+  const ids = new Set([...run.siblingDossierIds, ...run.findings.flatMap((f) => f.related.map((p) => p.dossierId))]);
+  ids.delete(run.dossierId);
+  return [...ids];
+}
+
+/**
+ * The run as a reader sees it who may see only `visible` of the other dossiers: pages of the rest are
+ * left out of the findings (counted in `detail.hiddenPages`) and their dossiers are not named.
+ */
+export function withinScope(run: CheckRun, visible: ReadonlySet<string>): CheckRun {
+  const seen = (dossierId: string) => dossierId === run.dossierId || visible.has(dossierId);
+  const findings = run.findings.map((f): CheckFinding => {
+    const related = f.related.filter((p) => seen(p.dossierId));
+    const hidden = f.related.length - related.length;
+    if (hidden === 0) return f;
+    const message = f.code === 'DUPLICATE_IN_BATCH' && f.page ? batchDuplicateMessage(f.page, related, hidden) : f.message;
+    return { ...f, message, related, detail: { ...f.detail, hiddenPages: hidden } };
+  });
+  return { ...run, siblingDossierIds: run.siblingDossierIds.filter(seen), findings };
+}
+
 export function linkOf(p: { dossierId: string; pageId: string }): string {
   return `/dossiers/${p.dossierId}/scan?page=${encodeURIComponent(p.pageId)}`;
 }

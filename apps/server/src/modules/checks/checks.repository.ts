@@ -32,6 +32,19 @@ export function checksRepository(db: Executor, kind: DatabaseKind) {
       return q.executeTakeFirst();
     },
 
+    /** Those of `ids` whose cadre's managing unit the scope reaches. */
+    async visibleDossierIds(scope: Authorized<DataScope>, ids: readonly string[]): Promise<Set<string>> {
+      if (scope.unitIds === null) return new Set(ids);
+      const units = [...scope.unitIds];
+      const out = new Set<string>();
+      if (units.length === 0) return out;
+      for (const part of chunks(ids)) {
+        const rows = await dossierQuery().where('dossiers.id', 'in', part).where('cadres.managing_unit_id', 'in', units).execute();
+        for (const r of rows) out.add(r.id);
+      }
+      return out;
+    },
+
     /** For the job and the project module, which have checked access themselves. */
     async dossierById(dossierId: string) {
       return dossierQuery().where('dossiers.id', '=', dossierId).executeTakeFirst();

@@ -1,6 +1,7 @@
 import type { CheckRun, DossierChecks } from '@dangan/contracts';
 import type { Permission } from '@dangan/domain';
 import type { Executor } from '../../platform/db/connect.js';
+import type { CheckRunTable } from '../../platform/db/schema.checks.js';
 import { forbidden, notFound } from '../../platform/errors.js';
 import { newId } from '../../platform/ids.js';
 import type { ClaimedJob } from '../../platform/queue/queue.js';
@@ -13,7 +14,7 @@ import type { ModuleDeps } from '../project/project.deps.js';
 import { compareOrder, evaluateDossier, type Evaluation } from './checks.evaluate.js';
 import { pageLookPort, type PageLookPort } from './checks.images.js';
 import { DOSSIER_CHECK_JOB } from './checks.job.js';
-import { SECTION, parseContext, toFindingRow, toRun, toSummary, type FindingDraft } from './checks.models.js';
+import { SECTION, otherDossierIds, parseContext, toFindingRow, toRun, toSummary, withinScope, type FindingDraft } from './checks.models.js';
 import type { CheckRequestContext, ChecksFinishedListener, ChecksPort, DossierCheckSummary } from './checks.port.js';
 import { checksRepository } from './checks.repository.js';
 
@@ -70,10 +71,11 @@ export class ChecksService implements ChecksPort {
   /** The dossier's latest run with its findings (null when it was never checked). */
   async ofDossier(actor: Actor, dossierId: string): Promise<DossierChecks> {
     const repo = checksRepository(this.deps.db, this.deps.kind);
-    const dossier = await repo.dossier(await this.readScope(actor), dossierId);
+    const scope = await this.readScope(actor);
+    const dossier = await repo.dossier(scope, dossierId);
     if (!dossier) throw notFound('DOSSIER_NOT_FOUND', '档案不存在或不在您的数据范围内');
     const run = await repo.latestRunOf(dossierId);
-    const view = run ? toRun(run, dossier.dossier_no, await repo.findings(run.id)) : null;
+    const view = run ? await this.view(scope, run, dossier.dossier_no) : null;
     await this.recordView(actor, dossier, view);
     return { dossierId, dossierNo: dossier.dossier_no, cadreName: dossier.cadre_name, run: view };
   }
@@ -81,9 +83,10 @@ export class ChecksService implements ChecksPort {
   async run(actor: Actor, runId: string): Promise<CheckRun> {
     const repo = checksRepository(this.deps.db, this.deps.kind);
     const run = await repo.run(runId);
-    const dossier = run ? await repo.dossier(await this.readScope(actor), run.dossier_id) : undefined;
+    const scope = await this.readScope(actor);
+    const dossier = run ? await repo.dossier(scope, run.dossier_id) : undefined;
     if (!run || !dossier) throw notFound('CHECK_RUN_NOT_FOUND', '校验记录不存在或不在您的数据范围内');
-    const view = toRun(run, dossier.dossier_no, await repo.findings(run.id));
+    const view = await this.view(scope, run, dossier.dossier_no);
     await this.recordView(actor, dossier, view);
     return view;
   }
@@ -107,8 +110,7 @@ export class ChecksService implements ChecksPort {
         siblingDossierIds: previous ? parseContext(previous.context).siblingDossierIds : [],
       });
     });
-    const repo = checksRepository(db, kind);
-    return toRun((await repo.run(runId))!, dossier.dossier_no, await repo.findings(runId));
+    return this.view(scope, (await checksRepository(db, kind).run(runId))!, dossier.dossier_no);
   }
 
   /**
@@ -184,6 +186,13 @@ export class ChecksService implements ChecksPort {
         materialId: null, page: null, related: [], detail: { rule: r.code, classCode: r.classCode, missingItems: r.missingItems ?? [] },
         order: [SECTION.dossier, i, 0] as [number, number, number],
       }));
+  }
+
+  /** A run as the reader may see it: other dossiers outside his scope are not named (a batch may span units). */
+  private async view(scope: Authorized<DataScope>, run: CheckRunTable, dossierNo: string): Promise<CheckRun> {
+    const repo = checksRepository(this.deps.db, this.deps.kind);
+    const full = toRun(run, dossierNo, await repo.findings(run.id));
+    return withinScope(full, await repo.visibleDossierIds(scope, otherDossierIds(full)));
   }
 
   private async readScope(actor: Actor): Promise<Authorized<DataScope>> {

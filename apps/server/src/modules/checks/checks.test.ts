@@ -13,6 +13,7 @@ let inspector: Agent;
 let reviewer: Agent;
 let outsider: Agent;
 let root: string;
+let branch: string;
 const finished: Array<DossierCheckSummary & { batchId: string | null }> = [];
 
 /** Lines of the same length and layout as the sample page's, each page with text of its own. */
@@ -92,7 +93,7 @@ beforeAll(async () => {
   expect(set.statusCode, set.body).toBe(200);
   const sec = officers.secadmin;
   root = await rootUnitId(sec);
-  const branch = json<{ id: string }>(await sec.post('/api/units', { body: { parentId: root, code: 'B6', name: '六处' } })).id;
+  branch = json<{ id: string }>(await sec.post('/api/units', { body: { parentId: root, code: 'B6', name: '六处' } })).id;
   const user = async (username: string, role: string, unitId: string, scope: 'unit_and_below' | 'own_unit'): Promise<Agent> => {
     const res = await sec.post('/api/users', {
       body: { username, displayName: username, unitId, password: 'Check-Passw0rd1', roleIds: [await roleId(sec, role)], scope: { kind: scope, unitIds: [] } },
@@ -338,5 +339,32 @@ describe('automatic checks of a dossier', () => {
     expect((await clerk.get(`/api/check-runs/${runA.id}`)).statusCode).toBe(200);
     const never = await createDossier('K0004', '孙丽', []);
     expect(json<DossierChecks>(await scanner.get(`/api/dossiers/${never.id}/checks`))).toMatchObject({ dossierNo: 'K0004', cadreName: '孙丽', run: null });
+  });
+
+  it('does not name a dossier outside the reader\'s scope where a page was also found', async () => {
+    const e = await createDossier('K0006', '周敏', [{ classCode: '1', name: '干部履历表', pages: 1 }], { managingUnitId: branch });
+    const resume = await scanPage({ lines: pageLines('干部履历表', 0) });
+    await upload(e.id, [[`${e.no}_01-001_001.jpg`, await sharp(resume).withMetadata({ density: 150 }).jpeg({ quality: 80 }).toBuffer()]]);
+    await t.core.runner.runUntilIdle();
+    const runId = await t.core.handle.db.transaction().execute((trx) =>
+      t.core.checks.request(trx, e.id, { batchId: 'batch-2', requestedBy: 'clerk', siblingDossierIds: [a.id] }),
+    );
+    await t.core.runner.runUntilIdle();
+
+    const full = await checksOf(e.id, inspector);
+    expect(full.id).toBe(runId);
+    const [seen] = withCode(full, 'DUPLICATE_IN_BATCH');
+    expect(seen!.related.map((r) => r.pageId)).toEqual([pa.resume1]);
+    expect(seen!.message).toContain(a.no);
+
+    for (const run of [await checksOf(e.id, outsider), json<CheckRun>(await outsider.get(`/api/check-runs/${runId}`))]) {
+      expect(run.siblingDossierIds).toEqual([]);
+      const [dup, ...more] = withCode(run, 'DUPLICATE_IN_BATCH');
+      expect(more).toEqual([]);
+      expect(dup).toMatchObject({ severity: 'warning', pageId: seen!.pageId, related: [], detail: { hiddenPages: 1 } });
+      expect(JSON.stringify(run)).not.toContain(a.no);
+      expect(JSON.stringify(run)).not.toContain(a.id);
+      expect(dup!.message).toBe('1-1「干部履历表」第 1 页与本批次中您数据范围以外的 1 页相同：如为分别归入各档案的同一份材料（如多人任免通知）可不处理，如误扫入本档案须移出');
+    }
   });
 });
