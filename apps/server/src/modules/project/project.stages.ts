@@ -15,7 +15,7 @@ import { newId } from '../../platform/ids.js';
 import type { Actor } from '../access/actor.js';
 import { SYSTEM_CONTEXT } from '../audit/audit.log.js';
 import type { ChecksPort, DossierCheckSummary } from '../checks/checks.port.js';
-import type { BatchRow, DossierInfo } from './project.repository.js';
+import type { BatchDossierRow, BatchRow, DossierInfo } from './project.repository.js';
 import type { QualityService } from './project.quality.js';
 import { doer, statusesOf, type Doer, type ProjectSupport } from './project.support.js';
 import type { ProjectViews } from './project.views.js';
@@ -42,7 +42,7 @@ export class StagesService {
       this.support.requireState(batch, ['in_progress'], '开始加工环节');
       const stages = statusesOf(await this.support.repo(trx).stages(batchId, dossierId));
       // A check run that failed to run may be asked for again while the stage stays open.
-      const retry = stage === 'check' && stages.check === 'in_progress' && row.check_state === 'failed';
+      const retry = stage === 'check' && stages.check === 'in_progress' && (await this.checkRunFailed(trx, row));
       if (!retry) {
         const move = startStage(stages, stage);
         if (!move.ok) throw conflict('STAGE_ORDER', move.reason);
@@ -151,6 +151,17 @@ export class StagesService {
       throw forbidden('FORBIDDEN', `没有「${STAGE_LABELS[stage]}」环节的操作权限`);
     }
     return this.support.scopeOf(actor, permissions);
+  }
+
+  /**
+   * Whether the dossier's current check run ended failed: as the project heard it, or as the checks
+   * module recorded it when telling the project failed (the run is then closed without the project).
+   */
+  private async checkRunFailed(trx: Executor, row: BatchDossierRow): Promise<boolean> {
+    if (row.check_state === 'failed') return true;
+    if (!row.check_run_id) return false;
+    const latest = (await this.checks.latest(trx, [row.dossier_id])).get(row.dossier_id);
+    return latest?.runId === row.check_run_id && latest.state === 'failed';
   }
 
   private async requestCheck(trx: Executor, actor: Actor, batch: BatchRow, dossier: DossierInfo): Promise<void> {

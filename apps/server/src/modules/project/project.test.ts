@@ -531,4 +531,43 @@ describe('data scope inside a batch', () => {
     expect(after.stages.find((s) => s.stage === 'check')).toMatchObject({ status: 'done', finishedBy: null });
     expect(after.currentStage).toBe('inspect');
   });
+
+  it('lets 自动校验 be asked for again after a run that failed, even one whose failure the project never heard of', async () => {
+    const path = (stage: string, move: string) => `/api/batches/${mixedId}/dossiers/${spare.id}/stages/${stage}/${move}`;
+    const db = t.core.handle.db;
+    await ok(nearScanner.post(path('check', 'rework'), { body: { reason: '重新校验' } }));
+    // A stored hash that is not one: the evaluation throws on it.
+    const hashes = await db.selectFrom('pages').select(['id', 'phash']).where('dossier_id', '=', spare.id).execute();
+    await db.updateTable('pages').set({ phash: 'not a dhash here' }).where('dossier_id', '=', spare.id).execute();
+    const lastAttempt = { attempts: 3, max_attempts: 3 };
+
+    const first = await ok<BatchDossier>(nearScanner.post(path('check', 'start')));
+    await expect(t.core.checks.execute(first.check.runId!, lastAttempt)).rejects.toThrow();
+    const heard = (await ok<BatchDetail>(clerk.get(`/api/batches/${mixedId}`))).dossiers.find((d) => d.dossierId === spare.id)!;
+    expect(heard.check).toMatchObject({ runId: first.check.runId, state: 'failed' });
+    expect(heard.stages.find((s) => s.stage === 'check')!.status).toBe('in_progress');
+    const second = await ok<BatchDossier>(nearScanner.post(path('check', 'start')));
+    expect(second.check).toMatchObject({ state: 'queued' });
+    expect(second.check.runId).not.toBe(first.check.runId);
+
+    // The project's part of recording the failure fails: the run is closed as failed all the same.
+    const stop = t.core.checks.onFinished(async (_executor, summary) => {
+      if (summary.runId === second.check.runId) throw new Error('记录失败');
+    });
+    try {
+      await expect(t.core.checks.execute(second.check.runId!, lastAttempt)).rejects.toThrow();
+    } finally {
+      stop();
+    }
+    expect((await t.core.checks.latest(db, [spare.id])).get(spare.id)).toMatchObject({ runId: second.check.runId, state: 'failed' });
+    const third = await ok<BatchDossier>(nearScanner.post(path('check', 'start')));
+    expect(third.check).toMatchObject({ state: 'queued' });
+    expect(third.check.runId).not.toBe(second.check.runId);
+
+    for (const h of hashes) await db.updateTable('pages').set({ phash: h.phash }).where('id', '=', h.id).execute();
+    await t.core.runner.runUntilIdle();
+    const done = (await ok<BatchDetail>(clerk.get(`/api/batches/${mixedId}`))).dossiers.find((d) => d.dossierId === spare.id)!;
+    expect(done.check).toMatchObject({ runId: third.check.runId, state: 'done' });
+    expect(done.stages.find((s) => s.stage === 'check')!.status).toBe('done');
+  });
 });
