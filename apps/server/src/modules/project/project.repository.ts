@@ -41,6 +41,12 @@ const num = (v: unknown): number => Number(v ?? 0);
 
 /** The project module's queries; every dossier read that serves a user takes his scope's units. */
 export function projectRepository(db: Executor, kind: DatabaseKind) {
+  const pageQuery = () =>
+    db
+      .selectFrom('pages')
+      .leftJoin('materials', 'materials.id', 'pages.material_id')
+      .select(['pages.id', 'pages.dossier_id', 'pages.material_id', 'pages.page_no', 'pages.analysis', 'pages.deleted_at', 'materials.seq as material_seq', 'materials.class_code']);
+
   return {
     // ---------------------------------------------------------------- batches
     async insertBatch(row: Insertable<ProjectBatchTable>) {
@@ -54,6 +60,12 @@ export function projectRepository(db: Executor, kind: DatabaseKind) {
 
     async batch(id: string) {
       return db.selectFrom('project_batches').selectAll().where('id', '=', id).executeTakeFirst();
+    },
+
+    async batchCodes(ids: readonly string[]): Promise<Map<string, string>> {
+      if (ids.length === 0) return new Map();
+      const rows = await db.selectFrom('project_batches').select(['id', 'code']).where('id', 'in', [...new Set(ids)]).execute();
+      return new Map(rows.map((r) => [r.id, r.code]));
     },
 
     async lockBatch(id: string) {
@@ -242,12 +254,17 @@ export function projectRepository(db: Executor, kind: DatabaseKind) {
     },
 
     async page(id: string) {
-      return db
-        .selectFrom('pages')
-        .leftJoin('materials', 'materials.id', 'pages.material_id')
-        .select(['pages.id', 'pages.dossier_id', 'pages.material_id', 'pages.page_no', 'pages.analysis', 'pages.deleted_at', 'materials.seq as material_seq', 'materials.class_code'])
-        .where('pages.id', '=', id)
-        .executeTakeFirst();
+      return pageQuery().where('pages.id', '=', id).executeTakeFirst();
+    },
+
+    async pagesByIds(ids: readonly string[]) {
+      if (ids.length === 0) return [];
+      return pageQuery().where('pages.id', 'in', [...new Set(ids)]).execute();
+    },
+
+    async materialsByIds(ids: readonly string[]) {
+      if (ids.length === 0) return [];
+      return db.selectFrom('materials').select(['id', 'dossier_id', 'class_code', 'seq', 'name', 'pages', 'deleted_at']).where('id', 'in', [...new Set(ids)]).execute();
     },
 
     // ---------------------------------------------------------------- scan register
@@ -328,6 +345,13 @@ export function projectRepository(db: Executor, kind: DatabaseKind) {
 
     async inspection(id: string) {
       return db.selectFrom('project_inspections').selectAll().where('id', '=', id).executeTakeFirst();
+    },
+
+    /** The round of each inspection. */
+    async rounds(ids: readonly string[]): Promise<Map<string, number>> {
+      if (ids.length === 0) return new Map();
+      const rows = await db.selectFrom('project_inspections').select(['id', 'round']).where('id', 'in', [...new Set(ids)]).execute();
+      return new Map(rows.map((r) => [r.id, num(r.round)]));
     },
 
     async lockInspection(id: string) {

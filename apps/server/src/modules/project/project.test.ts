@@ -3,6 +3,9 @@ import { extractText, getDocumentProxy } from 'unpdf';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { BatchDetail, BatchDossier, Cadre, Handover, InspectionDetail, ReworkDetail, ReworkSummary, ScanRegister } from '@dangan/contracts';
 import { newId } from '../../platform/ids.js';
+import type { ModuleDeps } from './project.deps.js';
+import { ProjectSupport } from './project.support.js';
+import { ProjectViews } from './project.views.js';
 import { Agent, BOOT_PASSWORD, createTestApp, json, roleId, rootUnitId, type TestApp } from '../../../test/harness.js';
 import { scanPage } from '../../../test/scan-images.js';
 
@@ -451,6 +454,35 @@ describe('a batch of three dossiers, from check-out to check-in', () => {
     await refused(scanner.get(`/api/batches/${batchId}/report.pdf`), 403, 'FORBIDDEN');
     const exports = await t.core.handle.db.selectFrom('audit_events').select('detail').where('action', '=', 'batch.report.export').orderBy('seq').execute();
     expect(exports.map((e) => JSON.parse(e.detail!).format)).toEqual(['pdf', 'xlsx']);
+  });
+
+  it('lists rework and defects in a fixed number of queries, however many rows', async () => {
+    const db = t.core.handle.db;
+    let queries = 0;
+    const counted = db.withPlugin({
+      transformQuery: (args) => {
+        queries++;
+        return args.node;
+      },
+      transformResult: async (args) => args.result,
+    });
+    const deps = { db, kind: t.core.handle.kind, clock: t.clock, audit: t.core.audit, access: t.core.access, settings: t.core.settings } as unknown as ModuleDeps;
+    const views = new ProjectViews(new ProjectSupport(deps));
+    const times = <T extends { id: string }>(rows: T[], n: number): T[] => Array.from({ length: n }, (_, i) => rows.map((r) => ({ ...r, id: `${r.id}-${i}` }))).flat();
+    const rework = times(await db.selectFrom('project_rework').selectAll().where('batch_id', '=', batchId).execute(), 40);
+    const defects = times(await db.selectFrom('project_defects').selectAll().where('batch_id', '=', batchId).execute(), 40);
+
+    queries = 0;
+    const summaries = await views.reworkSummaries(counted, rework);
+    expect(summaries).toHaveLength(40);
+    expect(summaries.every((r) => r.round === 1 && r.batchCode === 'PC-2026-001' && r.dossierNo === 'PJ003')).toBe(true);
+    expect(queries).toBeLessThanOrEqual(6);
+
+    queries = 0;
+    const listed = await views.defects(counted, defects);
+    expect(listed).toHaveLength(80);
+    expect(listed.every((d) => d.pageLabel?.includes('第'))).toBe(true);
+    expect(queries).toBeLessThanOrEqual(4);
   });
 
   it('audits every step', async () => {

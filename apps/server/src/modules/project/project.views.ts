@@ -251,12 +251,8 @@ export class ProjectViews {
     const dossiers = byId ?? new Map((await repo.dossiers(rows.map((r) => r.dossier_id))).map((d) => [d.id, d]));
     const users = names ?? (await repo.userNames(rows.map((r) => r.assignee_id)));
     const counts = await repo.defectCounts('rework_id', rows.map((r) => r.id));
-    const batchCodes = codes ?? new Map<string, string>();
-    for (const r of rows) {
-      if (!batchCodes.has(r.batch_id)) batchCodes.set(r.batch_id, (await repo.batch(r.batch_id))?.code ?? '');
-    }
-    const rounds = new Map<string, number>();
-    for (const r of rows) rounds.set(r.inspection_id, Number((await repo.inspection(r.inspection_id))?.round ?? 0));
+    const batchCodes = new Map([...(await repo.batchCodes(rows.map((r) => r.batch_id).filter((id) => !codes?.has(id)))), ...(codes ?? [])]);
+    const rounds = await repo.rounds(rows.map((r) => r.inspection_id));
     return rows.map((r) => ({
       id: r.id, batchId: r.batch_id, batchCode: batchCodes.get(r.batch_id) ?? '', dossierId: r.dossier_id,
       dossierNo: dossiers.get(r.dossier_id)?.dossier_no ?? '', cadreName: dossiers.get(r.dossier_id)?.cadre_name ?? '',
@@ -270,10 +266,12 @@ export class ProjectViews {
   async defects(executor: Executor, rows: readonly DefectRow[]): Promise<Defect[]> {
     const repo = this.support.repo(executor);
     const names = await repo.userNames(rows.flatMap((d) => [d.created_by, d.fixed_by]));
+    const pages = new Map((await repo.pagesByIds(rows.flatMap((d) => (d.page_id ? [d.page_id] : [])))).map((p) => [p.id, p]));
+    const materials = new Map((await repo.materialsByIds(rows.flatMap((d) => (d.material_id ? [d.material_id] : [])))).map((m) => [m.id, m]));
     const out: Defect[] = [];
     for (const d of rows) {
-      const page = d.page_id ? await repo.page(d.page_id) : undefined;
-      const material = !page && d.material_id ? await repo.material(d.material_id) : undefined;
+      const page = d.page_id ? pages.get(d.page_id) : undefined;
+      const material = !page && d.material_id ? materials.get(d.material_id) : undefined;
       const pageLabel = page
         ? `${page.material_seq ?? '未挂接'}${page.page_no ? ` 第 ${page.page_no} 页` : ''}`
         : material ? `${material.seq} ${material.name}` : null;
