@@ -1,6 +1,6 @@
 import { randomInt } from 'node:crypto';
 import type { BatchDetail, InspectionDetail, ReworkDetail, ReworkSummary } from '@dangan/contracts';
-import { DEFECT_TYPE_LABELS, VERDICT_LABELS, drawSample, type DefectType, type ReworkState, type Verdict } from '@dangan/domain';
+import { DEFECT_TYPE_LABELS, STAGE_LABELS, VERDICT_LABELS, currentStage, drawSample, type DefectType, type ReworkState, type Verdict } from '@dangan/domain';
 import type { Executor } from '../../platform/db/connect.js';
 import { conflict, forbidden, invalid, notFound } from '../../platform/errors.js';
 import { newId } from '../../platform/ids.js';
@@ -263,6 +263,12 @@ export class QualityService {
       this.support.requireState(batch, ['in_progress'], '修改质检记录');
       if (inspection.verdict !== null) throw conflict('INSPECTION_CLOSED', `第 ${inspection.round} 轮质检已有结论，不能再修改；复检请开始新一轮`);
       if (inspection.inspector_id !== actor.userId) throw forbidden('NOT_INSPECTOR', '只有本轮质检员可以登记缺陷和给出结论');
+      // A dossier sent back (返工) while its round was open is inspected again only once it is back in 质检.
+      const stages = statusesOf(await repo.stages(batch.id, dossier.id));
+      if (stages.inspect !== 'in_progress') {
+        const at = currentStage(stages);
+        throw conflict('STAGE_ORDER', `档案 ${dossier.dossier_no} 已返工至「${at ? STAGE_LABELS[at] : '—'}」环节，须重新完成自动校验后再继续本轮质检`);
+      }
       await change(trx, inspection, `${batch.code}·${dossier.dossier_no}·第 ${inspection.round} 轮`, batch, dossier);
       return this.views.inspectionDetail(trx, inspectionId);
     });

@@ -377,6 +377,16 @@ describe('a batch of three dossiers, from check-out to check-in', () => {
     const again = await ok<InspectionDetail>(inspector.post('/api/inspections', { body: { batchId, dossierId: d3.id } }));
     expect(again.round).toBe(2);
     expect(again.earlier.map((e) => e.verdict)).toEqual(['fail']);
+    // Sent back to 著录/挂接 while the round is open: no verdict until the dossier is back in 质检.
+    await ok(scanner.post(stagePath(d3.id, 'link', 'rework'), { body: { reason: '挂接顺序有误' } }));
+    const early = await refused(inspector.post(`/api/inspections/${again.id}/verdict`, { body: { verdict: 'pass' } }), 409, 'STAGE_ORDER');
+    expect(early.message).toContain('著录/挂接');
+    await refused(inspector.post(`/api/inspections/${again.id}/defects`, { body: { type: 'other', note: '返工中' } }), 409, 'STAGE_ORDER');
+    expect((await batch()).dossiers.find((d) => d.dossierId === d3.id)!.stages.find((s) => s.stage === 'inspect')!.status).toBe('pending');
+    await ok(scanner.post(stagePath(d3.id, 'link', 'start')));
+    await ok(scanner.post(stagePath(d3.id, 'link', 'finish'), { body: {} }));
+    await ok(scanner.post(stagePath(d3.id, 'check', 'start')));
+    await finishCheck(d3.id, 0);
     await ok(inspector.post(`/api/inspections/${again.id}/verdict`, { body: { verdict: 'pass', note: '复检合格' } }));
     const closed = await ok<ReworkDetail>(scanner.get(`/api/rework/${rework.id}`));
     expect(closed.state).toBe('closed');
