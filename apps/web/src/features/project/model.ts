@@ -49,7 +49,7 @@ export interface StageActions {
 }
 
 export function stageActions(
-  dossier: Pick<BatchDossier, 'stages'>,
+  dossier: Pick<BatchDossier, 'stages' | 'check'>,
   stage: StageCode,
   can: (...any: Permission[]) => boolean,
   batchInProgress: boolean,
@@ -63,8 +63,10 @@ export function stageActions(
   const allowed = can(...STAGE_PERMISSIONS[stage]);
   const driver = STAGE_DRIVERS[stage];
   const accepting = dossier.stages.find((s) => s.stage === 'accept')?.status !== 'pending';
+  // A check run that could not run may be asked for again while its stage stays open.
+  const retry = stage === 'check' && view.status === 'in_progress' && dossier.check.state === 'failed';
   return {
-    start: allowed && driver.start === 'person' && view.status === 'pending' && (!before || before.status === 'done'),
+    start: allowed && driver.start === 'person' && ((view.status === 'pending' && (!before || before.status === 'done')) || retry),
     finish: allowed && driver.finish === 'person' && view.status === 'in_progress',
     rework:
       REWORKABLE_STAGES.includes(stage) && view.status !== 'pending' && !accepting &&
@@ -161,4 +163,22 @@ export function pageSequence(data: DossierPages | undefined): SequencedPage[] {
 /** The master's pixel size of a page, which defect boxes are measured in; null until analysed. */
 export function masterSizeOf(page: { analysis: { width: number; height: number } | null } | undefined) {
   return page?.analysis ? { width: page.analysis.width, height: page.analysis.height } : null;
+}
+
+/**
+ * The page a defect is about as the dossier is now. A rescan (重扫替换) puts a new page in the old
+ * one's place, so a defect whose page has gone is shown on the page now at its material and number.
+ */
+export function currentPageOf(
+  data: DossierPages | undefined,
+  defect: Pick<Defect, 'pageId' | 'materialId' | 'pageLabel'>,
+): { page: DossierPages['pages'][number]; replaced: boolean } | null {
+  if (!data || !defect.pageId) return null;
+  const same = data.pages.find((p) => p.id === defect.pageId);
+  if (same) return { page: same, replaced: false };
+  const no = Number(/第 (\d+) 页/.exec(defect.pageLabel ?? '')?.[1]);
+  const material = data.materials.find((m) => m.id === defect.materialId);
+  const id = material && no > 0 ? material.pageIds[no - 1] : undefined;
+  const page = id ? data.pages.find((p) => p.id === id) : undefined;
+  return page ? { page, replaced: true } : null;
 }
