@@ -13,7 +13,7 @@ import { PageHeader } from '../../shared/components';
 import { useErrorHandler } from '../../shared/errors';
 import { formatDateTime } from '../../shared/format';
 import { DefectCanvas, type MasterBox } from './DefectCanvas';
-import { defectPlace, invalidateProject, masterSizeOf, pageImageUrl, pageSequence, projectKeys, REWORK_STATE_COLORS } from './model';
+import { currentPageOf, defectPlace, invalidateProject, masterSizeOf, pageImageUrl, pageSequence, projectKeys, REWORK_STATE_COLORS } from './model';
 import { VerdictTag } from './QualityPanel';
 import './project.css';
 
@@ -102,6 +102,13 @@ export default function InspectionPage() {
     queryFn: () => call(api.pages.ofDossier, { params: { id: dossierId } }),
     enabled: !!dossierId,
   });
+  // A re-inspection checks what the last round found: its defects, with how they were fixed.
+  const lastRoundId = inspection?.earlier.at(-1)?.id ?? '';
+  const lastRound = useQuery({
+    queryKey: projectKeys.inspection(lastRoundId),
+    queryFn: () => call(api.inspections.get, { params: { id: lastRoundId } }),
+    enabled: !!lastRoundId,
+  });
   const sequence = useMemo(() => pageSequence(pagesQuery.data), [pagesQuery.data]);
   const currentId = params.get('page') ?? sequence[0]?.page.id ?? null;
   const index = Math.max(0, sequence.findIndex((s) => s.page.id === currentId));
@@ -144,12 +151,24 @@ export default function InspectionPage() {
   }
   if (!inspection) return <Skeleton active paragraph={{ rows: 12 }} />;
 
-  const defectsOn = (pageId: string) => inspection.defects.filter((d) => d.pageId === pageId);
+  const placeOf = (d: Defect) => currentPageOf(pagesQuery.data, d)?.page.id ?? null;
+  const defectsOn = (pageId: string) => inspection.defects.filter((d) => placeOf(d) === pageId);
+  const earlierDefects = lastRound.data?.defects ?? [];
   const boxes = current
-    ? defectsOn(current.page.id)
-        .filter((d) => d.box)
-        .map((d, i) => ({ key: d.id, box: d.box as MasterBox, label: `${i + 1} ${d.typeLabel}`, fixed: !!d.fixed, selected: d.id === selected }))
+    ? [
+        ...earlierDefects
+          .filter((d) => d.box && placeOf(d) === current.page.id)
+          .map((d) => ({ key: d.id, box: d.box as MasterBox, label: `上轮 ${d.typeLabel}${d.fixed ? '（已整改）' : ''}`, fixed: true, selected: d.id === selected })),
+        ...defectsOn(current.page.id)
+          .filter((d) => d.box)
+          .map((d, i) => ({ key: d.id, box: d.box as MasterBox, label: `${i + 1} ${d.typeLabel}`, fixed: !!d.fixed, selected: d.id === selected })),
+      ]
     : [];
+  const showDefect = (d: Defect) => {
+    setSelected(d.id);
+    const at = placeOf(d);
+    if (at && at !== current?.page.id) go(at);
+  };
 
   const addDefect = async (v: DefectValues) => {
     if (!current && v.where === 'page') return;
@@ -375,7 +394,7 @@ export default function InspectionPage() {
                   }
                 </Form.Item>
                 <Form.Item label="缺陷类型" name="type" rules={[{ required: true, message: '请选择缺陷类型' }]}>
-                  <Select options={TYPE_OPTIONS} placeholder="选择缺陷类型" aria-label="缺陷类型" data-testid="defect-type" />
+                  <Select options={TYPE_OPTIONS} placeholder="选择缺陷类型" data-testid="defect-type" />
                 </Form.Item>
                 <Form.Item label="说明" name="note" rules={[{ max: 500, message: '不超过 500 个字' }]}>
                   <Input.TextArea rows={2} maxLength={500} placeholder="如：文字模糊不可辨认，须重扫" aria-label="缺陷说明" />
@@ -389,6 +408,33 @@ export default function InspectionPage() {
               </Form>
             </Card>
           )}
+          {earlierDefects.length > 0 && (
+            <Card size="small" title={`上轮缺陷与整改（${earlierDefects.filter((d) => d.fixed).length}/${earlierDefects.length} 已整改）`} data-testid="earlier-defects">
+              <List
+                size="small"
+                dataSource={earlierDefects}
+                renderItem={(d) => (
+                  <List.Item
+                    style={{ cursor: 'pointer', background: d.id === selected ? '#f6ffed' : undefined, paddingInline: 4 }}
+                    onClick={() => showDefect(d)}
+                  >
+                    <Flex vertical gap={2}>
+                      <Space size={4} wrap>
+                        <Tag>{d.typeLabel}</Tag>
+                        <Typography.Text>{defectPlace(d)}</Typography.Text>
+                        {d.fixed ? <Tag color="green">已整改</Tag> : <Tag color="orange">未整改</Tag>}
+                      </Space>
+                      {d.fixed && (
+                        <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+                          {`${d.fixed.by.name} ${formatDateTime(d.fixed.at)}${d.fixed.note ? `：${d.fixed.note}` : ''}`}
+                        </Typography.Text>
+                      )}
+                    </Flex>
+                  </List.Item>
+                )}
+              />
+            </Card>
+          )}
           <Card size="small" title={`缺陷（${inspection.defects.length}）`} data-testid="defect-list">
             {inspection.defects.length === 0 ? (
               <Typography.Text type="secondary">未登记缺陷</Typography.Text>
@@ -400,10 +446,7 @@ export default function InspectionPage() {
                   <List.Item
                     data-testid="defect-item"
                     style={{ cursor: d.pageId ? 'pointer' : undefined, background: d.id === selected ? '#e6f4ff' : undefined, paddingInline: 4 }}
-                    onClick={() => {
-                      setSelected(d.id);
-                      if (d.pageId && d.pageId !== current?.page.id) go(d.pageId);
-                    }}
+                    onClick={() => showDefect(d)}
                     actions={
                       open
                         ? [

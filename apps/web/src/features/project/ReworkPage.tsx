@@ -9,7 +9,7 @@ import { useMe, useSession } from '../../session/SessionProvider';
 import { PageHeader } from '../../shared/components';
 import { formatDateTime } from '../../shared/format';
 import { DefectCanvas, type MasterBox } from './DefectCanvas';
-import { REWORK_STATE_COLORS, defectPlace, masterSizeOf, pageImageUrl, projectKeys } from './model';
+import { REWORK_STATE_COLORS, currentPageOf, defectPlace, masterSizeOf, pageImageUrl, projectKeys } from './model';
 import { NoteModal } from './NoteModal';
 import { useProjectAction } from './useProjectAction';
 import './project.css';
@@ -58,9 +58,14 @@ export default function ReworkPage() {
   const mine = rework.assignee.id === me.user.id;
   const editable = rework.state === 'open' && can('scan.ingest', 'scan.link');
   const selected = rework.defects.find((d) => d.id === selectedId) ?? rework.defects.find((d) => d.pageId) ?? null;
-  const page = pagesQuery.data?.pages.find((p) => p.id === selected?.pageId);
+  const shown = selected ? currentPageOf(pagesQuery.data, selected) : null;
+  const page = shown?.page;
   const unfixed = rework.defects.filter((d) => !d.fixed).length;
   const setRework = (next: unknown) => queryClient.setQueryData(projectKeys.rework(id), next);
+  const scanLink = (d: Defect) => {
+    const at = currentPageOf(pagesQuery.data, d)?.page.id ?? d.pageId;
+    return `/dossiers/${rework.dossierId}/scan${at ? `?page=${encodeURIComponent(at)}` : ''}`;
+  };
 
   return (
     <div data-testid="rework-page" data-state={rework.state}>
@@ -140,7 +145,7 @@ export default function ReworkPage() {
                     )}
                     <Space size={8}>
                       {mayScan && (
-                        <Link to={`/dossiers/${rework.dossierId}/scan${d.pageId ? `?page=${encodeURIComponent(d.pageId)}` : ''}`} onClick={(e) => e.stopPropagation()}>
+                        <Link to={scanLink(d)} onClick={(e) => e.stopPropagation()}>
                           去扫描与挂接处理
                         </Link>
                       )}
@@ -169,23 +174,34 @@ export default function ReworkPage() {
         <div className="inspect-viewer">
           <div className="inspect-viewer-bar">
             <Typography.Text strong>{selected ? `${selected.typeLabel} · ${defectPlace(selected)}` : '选择左侧缺陷查看页面'}</Typography.Text>
-            {page && <Typography.Text type="secondary" style={{ fontSize: 12 }}>{`页面版本 ${page.version}${page.processedAt ? `，${formatDateTime(page.processedAt)} 处理` : ''}`}</Typography.Text>}
+            {page && (
+              <Typography.Text type={shown?.replaced ? 'success' : 'secondary'} style={{ fontSize: 12 }} data-testid="rework-page-note">
+                {shown?.replaced ? '原页面已重扫替换，显示该位置的现页面；' : ''}
+                {`${page.fileName}${page.processedAt ? `，${formatDateTime(page.processedAt)} 处理` : ''}`}
+              </Typography.Text>
+            )}
           </div>
-          {selected?.pageId && page ? (
+          {page ? (
             <DefectCanvas
               key={`${page.id}:${page.version}`}
               src={pageImageUrl(page.id, page.version, 'web')}
-              alt={defectPlace(selected)}
+              alt={selected ? defectPlace(selected) : ''}
               masterSize={masterSizeOf(page)}
               boxes={rework.defects
-                .filter((d) => d.pageId === page.id && d.box)
-                .map((d) => ({ key: d.id, box: d.box as MasterBox, label: d.typeLabel, fixed: !!d.fixed, selected: d.id === selected.id }))}
+                .filter((d) => d.box && currentPageOf(pagesQuery.data, d)?.page.id === page.id)
+                .map((d) => ({ key: d.id, box: d.box as MasterBox, label: d.typeLabel, fixed: !!d.fixed, selected: d.id === selected?.id }))}
               testId="rework-canvas"
             />
           ) : (
             <Flex flex={1} align="center" justify="center">
               <Typography.Text style={{ color: 'rgba(255,255,255,0.75)' }}>
-                {selected && !selected.pageId ? '此缺陷针对整份材料（如漏扫），请按说明补扫' : pagesQuery.isLoading ? '正在加载…' : ''}
+                {selected && !selected.pageId
+                  ? '此缺陷针对整份材料（如漏扫），请按说明补扫'
+                  : pagesQuery.isLoading
+                    ? '正在加载…'
+                    : selected
+                      ? '该页已删除'
+                      : ''}
               </Typography.Text>
             </Flex>
           )}
