@@ -1,6 +1,6 @@
 import { DownOutlined, EditOutlined, FolderOpenOutlined, PlusOutlined, SwapOutlined } from '@ant-design/icons';
 import type { Cadre } from '@dangan/contracts';
-import { DOSSIER_EVENT_LABELS, availableEvents, type DossierEvent, type DossierState } from '@dangan/domain';
+import { BATCH_DOSSIER_EVENTS, DOSSIER_EVENT_LABELS, availableEvents, type DossierEvent, type DossierState } from '@dangan/domain';
 import { Button, Card, Descriptions, Dropdown, Empty, Space, Typography } from 'antd';
 import { useState } from 'react';
 import { useNavigate } from 'react-router-dom';
@@ -35,7 +35,8 @@ export function DossierCard({ cadre }: { cadre: Cadre }) {
     );
   }
 
-  const events = availableEvents(dossier.state as DossierState);
+  // 出库加工 and its return happen only through a digitization batch's hand-overs.
+  const events = availableEvents(dossier.state as DossierState).filter((e) => !BATCH_DOSSIER_EVENTS.includes(e));
   return (
     <Card
       title={`档案 ${dossier.dossierNo}`}
