@@ -11,6 +11,11 @@ import { pageImageUrl, projectKeys } from './model';
 import { PageLightbox, type PageToShow } from './PageLightbox';
 import { useProjectAction } from './useProjectAction';
 
+/** The run names its requester by user id for now; an id means nothing to the reader, so it is left out. */
+function looksLikeId(s: string): boolean {
+  return /^[0-9a-f]{8}-[0-9a-f-]{20,}$/i.test(s);
+}
+
 function pageCaption(p: CheckPageRef): string {
   if (p.materialSeq && p.pageNo !== null) return `${p.materialSeq} 第 ${p.pageNo} 页`;
   if (p.unlinkedOrder !== null) return `未挂接第 ${p.unlinkedOrder} 页`;
@@ -91,7 +96,7 @@ export function ChecksDrawer({ dossier, onClose }: { dossier: { dossierId: strin
                   {r.state === 'done' ? (r.failures ? '不合格' : '通过') : CHECK_RUN_STATE_LABELS[r.state]}
                 </Tag>
               </Descriptions.Item>
-              <Descriptions.Item label="发起">{`${r.requestedBy} ${formatDateTime(r.requestedAt)}`}</Descriptions.Item>
+              <Descriptions.Item label="发起">{`${looksLikeId(r.requestedBy) ? '' : `${r.requestedBy} `}${formatDateTime(r.requestedAt)}`}</Descriptions.Item>
               <Descriptions.Item label="完成">{formatDateTime(r.finishedAt)}</Descriptions.Item>
               <Descriptions.Item label="不合格项">
                 <Typography.Text type={r.failures ? 'danger' : undefined} strong data-testid="checks-failures">

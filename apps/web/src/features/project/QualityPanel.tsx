@@ -25,6 +25,8 @@ export function QualityPanel({ batch }: { batch: BatchDetail }) {
   const s = batch.sampling;
   const inProgress = batch.state === 'in_progress';
   const mayInspect = can('qc.inspect');
+  // The inspection page shows the page images, which inspectors and the clerks who link pages may load.
+  const mayOpenInspection = can('qc.inspect', 'batch.manage');
 
   const open = async (dossierId: string) => {
     let id = '';
@@ -61,11 +63,12 @@ export function QualityPanel({ batch }: { batch: BatchDetail }) {
       title: '',
       key: 'open',
       width: 88,
-      render: (_, i) => (
-        <Link to={`/inspections/${i.id}`} data-testid="inspection-link">
-          {i.verdict === null && i.inspector.id === me.user.id ? '继续质检' : '查看记录'}
-        </Link>
-      ),
+      render: (_, i) =>
+        mayOpenInspection && (
+          <Link to={`/inspections/${i.id}`} data-testid="inspection-link">
+            {i.verdict === null && i.inspector.id === me.user.id ? '继续质检' : '查看记录'}
+          </Link>
+        ),
     },
   ];
 
@@ -140,7 +143,10 @@ export function QualityPanel({ batch }: { batch: BatchDetail }) {
                       render: (_, r) => {
                         const step = nextStep(r.dossierId);
                         if (step.kind === 'passed') return <Tag color="green">合格</Tag>;
-                        if (step.kind === 'continue') return <Link to={`/inspections/${step.inspection.id}`}>质检中（{step.inspection.inspector.name}）</Link>;
+                        if (step.kind === 'continue') {
+                          const text = `质检中（${step.inspection.inspector.name}）`;
+                          return mayOpenInspection ? <Link to={`/inspections/${step.inspection.id}`}>{text}</Link> : text;
+                        }
                         if (step.kind === 'waiting') return <Tag color="orange">待整改</Tag>;
                         if (!mayInspect || !inProgress) return <Typography.Text type="secondary">待质检</Typography.Text>;
                         return (
