@@ -34,6 +34,8 @@ export function StageGrid({
   const [rework, setRework] = useState<BatchDossier | null>(null);
   const reworkable = (d: BatchDossier) => STAGES.filter((s) => stageActions(d, s, can, inProgress).rework);
   const inProgress = batch.state === 'in_progress';
+  // Scanning starts once the paper has been handed over.
+  const handedOut = ['in_progress', 'accepted', 'closed'].includes(batch.state);
   const params = (d: BatchDossier, stage: StageCode) => ({ id: batch.id, dossierId: d.dossierId, stage });
 
   const stageCell = (d: BatchDossier, s: StageView) => {
@@ -187,10 +189,12 @@ export function StageGrid({
       width: 128,
       render: (_, d) => (
         <Flex vertical gap={2} align="flex-start">
-          <Button size="small" type="link" style={{ padding: 0 }} onClick={() => onRegister(d)} data-testid="open-register" aria-label={`${d.dossierNo} 扫描登记`}>
-            扫描登记
-          </Button>
-          {can('scan.ingest', 'scan.link') && (
+          {handedOut && (
+            <Button size="small" type="link" style={{ padding: 0 }} onClick={() => onRegister(d)} data-testid="open-register" aria-label={`${d.dossierNo} 扫描登记`}>
+              扫描登记
+            </Button>
+          )}
+          {handedOut && can('scan.ingest', 'scan.link') && (
             <Link to={`/dossiers/${d.dossierId}/scan`} data-testid="open-scan" aria-label={`${d.dossierNo} 扫描与挂接`}>
               <ScanOutlined /> 扫描与挂接
             </Link>
