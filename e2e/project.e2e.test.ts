@@ -340,20 +340,38 @@ describe('digitization project journey on sqlite', () => {
   });
 
   it('the leader approves; the clerk hands over and both sides confirm: the dossiers are out', async () => {
+    // First sent back with a reason, which the clerk sees; he asks again.
     const leader = await as('leader', `/batches/${batchId}`);
+    await leader.getByTestId('refuse-checkout').click();
+    const refuse = leader.getByRole('dialog', { name: `退回出库申请：${batchCode}` });
+    await refuse.getByRole('button', { name: '退回' }).click();
+    await poll(() => refuse.innerText()).toContain('请填写退回原因');
+    await refuse.getByLabel('退回原因').fill('请补充加工单位保密协议编号后重新申请');
+    await refuse.getByRole('button', { name: '退回' }).click();
+    await poll(() => batchState(leader)).toBe('draft');
+    const back = await as('clerk', `/batches/${batchId}`);
+    expect(await back.locator('.ant-alert-error').innerText()).toContain('请补充加工单位保密协议编号后重新申请');
+    await shot(back, 'project-04-refused');
+    await back.getByTestId('request-checkout').click();
+    const again = back.getByRole('dialog', { name: `申请出库：${batchCode}` });
+    await again.getByLabel('申请说明').fill('已补充保密协议编号 BM-2026-018');
+    await again.getByRole('button', { name: '提交申请' }).click();
+    await poll(() => batchState(back)).toBe('checkout_requested');
+
+    await as('leader', `/batches/${batchId}`);
     await leader.getByTestId('approve-checkout').click();
     const approve = leader.getByRole('dialog', { name: `批准出库：${batchCode}` });
     await approve.getByLabel('审批意见').fill('同意出库加工');
     await approve.getByRole('button', { name: '批准' }).click();
     await poll(() => batchState(leader)).toBe('approved');
-    await shot(leader, 'project-04-approved');
+    await shot(leader, 'project-05-approved');
 
     const clerk = await as('clerk', `/batches/${batchId}`);
     await clerk.getByTestId('checkout-handover').click();
     const hand = clerk.getByRole('dialog', { name: `出库交接：${batchCode}` });
     expect(await hand.getByTestId('checkout-items').innerText()).toContain('合计 3 卷');
     await pick(clerk, hand, '接收方（加工方）', USERS.scanner.username);
-    await shot(clerk, 'project-05-handover');
+    await shot(clerk, 'project-06-handover');
     await hand.getByRole('button', { name: '登记交接' }).click();
     await clerk.getByRole('button', { name: '去确认' }).click();
     await clerk.getByRole('button', { name: '确认交接（交出方）' }).click();
@@ -365,7 +383,7 @@ describe('digitization project journey on sqlite', () => {
     await scanner.getByRole('button', { name: '去确认' }).click();
     await scanner.getByRole('button', { name: '确认交接（接收方）' }).click();
     await poll(() => batchState(scanner)).toBe('in_progress');
-    await shot(scanner, 'project-06-handed-over');
+    await shot(scanner, 'project-07-handed-over');
     for (const spec of SPECS) {
       const cadres = await json<{ items: { state: string }[] }>(await as('clerk', `/batches/${batchId}`), `/api/cadres?q=${spec.no}`);
       expect(cadres.items[0]!.state).toBe('out_for_digitization');
@@ -383,7 +401,7 @@ describe('digitization project journey on sqlite', () => {
       await page.getByTestId('link-board').waitFor();
       await page.getByTestId('scan-file-input').setInputFiles(files.upload[spec.no]!);
       await poll(() => page.getByTestId('batch-percent').getAttribute('data-percent'), 180_000).toBe('100');
-      if (spec === B) await shot(page, 'project-07-scanned');
+      if (spec === B) await shot(page, 'project-08-scanned');
       await page.goBack();
       await page.getByTestId('stage-grid').waitFor();
     }
@@ -396,12 +414,12 @@ describe('digitization project journey on sqlite', () => {
     const register = page.getByTestId('scan-register');
     const row = register.locator('tr[data-seq="6-1"]');
     await poll(() => row.innerText()).toContain('未说明，不能完成扫描');
-    await shot(page, 'project-08-register-unexplained');
+    await shot(page, 'project-09-register-unexplained');
     await row.getByTestId('explain-difference').click();
     await row.getByLabel('6-1 差异说明').fill('目录登记 3 页有误，原件实为 2 页（第 2 页背面空白未扫）');
     await row.getByRole('button', { name: '保存说明' }).click();
     await poll(() => row.innerText()).toContain('已说明');
-    await shot(page, 'project-09-register-explained');
+    await shot(page, 'project-10-register-explained');
     await page.locator('.ant-drawer-close').click();
     await register.waitFor({ state: 'detached' });
 
@@ -415,7 +433,7 @@ describe('digitization project journey on sqlite', () => {
     }
     // The checks run as jobs; each finished run closes the dossier's 自动校验 stage.
     for (const spec of SPECS) await poll(() => statusOf(page, spec.no, 'check'), 180_000).toBe('done');
-    await shot(page, 'project-10-stages');
+    await shot(page, 'project-11-stages');
   });
 
   it('the automatic checks find the repeated page and the blurred page of one dossier, shown with the pages', async () => {
@@ -443,11 +461,11 @@ describe('digitization project journey on sqlite', () => {
     await expect
       .poll(() => drawer.locator('[data-testid="finding-page"] img').evaluateAll((imgs) => imgs.every((i) => (i as unknown as { naturalWidth: number }).naturalWidth > 0)))
       .toBe(true);
-    await shot(page, 'project-11-checks');
+    await shot(page, 'project-12-checks');
     await blurred.getByTestId('finding-page').first().click();
     await page.getByTestId('page-lightbox').waitFor();
     await poll(() => page.getByTestId('lightbox-stage').locator('img').evaluate((i) => (i as unknown as { naturalWidth: number }).naturalWidth)).toBeGreaterThan(0);
-    await shot(page, 'project-12-finding-page');
+    await shot(page, 'project-13-finding-page');
     await page.keyboard.press('Escape');
     await page.getByTestId('page-lightbox').waitFor({ state: 'detached' });
   });
@@ -467,7 +485,7 @@ describe('digitization project journey on sqlite', () => {
     sampledRandom = rows.find((r) => r !== B.no)!;
     expect([A.no, C.no]).toContain(sampledRandom);
     expect(await table.locator(`tr[data-dossier="${sampledRandom}"]`).innerText()).toContain('随机抽检');
-    await shot(page, 'project-13-sample');
+    await shot(page, 'project-14-sample');
     // The one not drawn passes 质检 at once; the drawn ones wait for their inspection.
     const notDrawn = [A.no, C.no].find((n) => n !== sampledRandom)!;
     const batch = await json<{ dossiers: { dossierNo: string; stages: { stage: string; status: string }[] }[] }>(page, `/api/batches/${batchId}`);
@@ -517,7 +535,7 @@ describe('digitization project journey on sqlite', () => {
     const blurred = pageOf(files.blurred);
     await mark(blurred, [0.1, 0.15], [0.9, 0.55], '模糊', '整页文字模糊不可辨认，须重扫');
     await poll(() => page.getByTestId('defect-box').count()).toBe(1);
-    await shot(page, 'project-14-defect-boxed');
+    await shot(page, 'project-15-defect-boxed');
     const repeated = pageOf(files.repeated);
     await mark(repeated, [0.05, 0.05], [0.95, 0.3], '重扫', '与第 1 页重复扫描，第 2 页漏扫');
     await poll(() => page.getByTestId('defect-item').count()).toBe(2);
@@ -540,7 +558,7 @@ describe('digitization project journey on sqlite', () => {
     await fail.getByRole('button', { name: '判定不合格并派发整改' }).click();
     await poll(() => page.getByTestId('inspection-page').getAttribute('data-verdict')).toBe('fail');
     expect(await page.getByTestId('verdict-banner').innerText()).toContain(USERS.scanner.name);
-    await shot(page, 'project-15-failed');
+    await shot(page, 'project-16-failed');
     const after = await json<{ rework: { id: string } }>(page, `/api/inspections/${inspectionId}`);
     reworkId = after.rework.id;
   });
@@ -551,7 +569,7 @@ describe('digitization project journey on sqlite', () => {
     await page.getByTestId('rework-page').waitFor();
     expect(new URL(page.url()).pathname).toBe(`/rework/${reworkId}`);
     await poll(() => page.getByTestId('rework-canvas').getByTestId('defect-box').count()).toBeGreaterThan(0);
-    await shot(page, 'project-16-rework');
+    await shot(page, 'project-17-rework');
 
     const boardPath = `/api/dossiers/${dossierIds[B.no]}/pages`;
     const board = await json<Board>(page, boardPath);
@@ -581,7 +599,7 @@ describe('digitization project journey on sqlite', () => {
       await page.getByTestId('rework-page').waitFor();
       await defect.click();
       await poll(() => page.getByTestId('rework-page-note').innerText()).toContain('原页面已重扫替换');
-      if (i === 0) await shot(page, 'project-17-rescanned');
+      if (i === 0) await shot(page, 'project-18-rescanned');
       await defect.getByTestId('fix-defect').click();
       const dialog = page.getByRole('dialog', { name: /标记已整改/ });
       await dialog.getByLabel('整改说明').fill(note);
@@ -593,7 +611,7 @@ describe('digitization project journey on sqlite', () => {
     await submit.getByLabel('提交说明').fill('两页均已重扫替换');
     await submit.getByRole('button', { name: '提交复检' }).click();
     await poll(() => page.getByTestId('rework-page').getAttribute('data-state')).toBe('submitted');
-    await shot(page, 'project-18-rework-submitted');
+    await shot(page, 'project-19-rework-submitted');
   });
 
   it('the inspector inspects again and finds it 合格', async () => {
@@ -607,13 +625,13 @@ describe('digitization project journey on sqlite', () => {
     const rescanned = board.pages.find((p) => p.fileName.endsWith(files.sharpRescan.split('/').pop()!))!;
     await page.locator(`[data-testid="inspect-thumb"][data-page-id="${rescanned.id}"]`).click();
     await poll(() => page.getByTestId('defect-image').evaluate((i) => (i as unknown as { naturalWidth: number }).naturalWidth)).toBeGreaterThan(0);
-    await shot(page, 'project-19-reinspect');
+    await shot(page, 'project-20-reinspect');
     await page.getByTestId('verdict-pass').click();
     await page.locator('.ant-popconfirm').getByRole('button', { name: '合格' }).click();
     await poll(() => page.getByTestId('inspection-page').getAttribute('data-verdict')).toBe('pass');
     await page.goto(`${sys.url}/batches/${batchId}?tab=quality`);
     await poll(() => page.getByTestId('pass-rate').innerText()).toContain('100.0%');
-    await shot(page, 'project-20-quality');
+    await shot(page, 'project-21-quality');
   });
 
   it('the leader accepts the batch and downloads the acceptance report', async () => {
@@ -624,7 +642,7 @@ describe('digitization project journey on sqlite', () => {
     await accept.getByLabel('验收意见').fill('经抽检，本批次数字化成果符合要求，同意验收');
     await accept.getByRole('button', { name: '验收通过' }).click();
     await poll(() => batchState(page)).toBe('accepted');
-    await shot(page, 'project-21-accepted');
+    await shot(page, 'project-22-accepted');
 
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('report-pdf').click()]);
     const pdf = join(dir, 'report.pdf');
@@ -636,7 +654,7 @@ describe('digitization project journey on sqlite', () => {
     expect(text.stdout).toContain(batchCode);
     const png = spawnSync('pdftoppm', ['-png', '-r', '80', '-f', '1', '-l', '1', '-singlefile', pdf, join(dir, 'report')]);
     expect(png.status, String(png.stderr)).toBe(0);
-    copyFileSync(join(dir, 'report.png'), join(SHOTS, 'project-22-report.png'));
+    copyFileSync(join(dir, 'report.png'), join(SHOTS, 'project-23-report.png'));
     const { data, info } = await sharp(join(dir, 'report.png')).greyscale().raw().toBuffer({ resolveWithObject: true });
     const dark = data.filter((v) => v < 128).length;
     expect(info.width).toBeGreaterThan(300);
@@ -652,7 +670,7 @@ describe('digitization project journey on sqlite', () => {
     await dialog.getByRole('button', { name: '登记交接' }).click();
     await poll(() => dialog.innerText()).toContain('数量与出库时不符，请说明原因');
     await bRow.getByLabel(`${B.no} 差异说明`).fill('入党志愿书目录登记 3 页，原件实为 2 页（见扫描登记说明）');
-    await shot(page, 'project-23-checkin');
+    await shot(page, 'project-24-checkin');
     await dialog.getByRole('button', { name: '登记交接' }).click();
     await page.getByRole('button', { name: '去确认' }).click();
     await page.getByRole('button', { name: '确认交接（接收方）' }).click();
@@ -665,10 +683,10 @@ describe('digitization project journey on sqlite', () => {
     await page.goto(`${sys.url}/batches/${batchId}`);
     await poll(() => page.getByTestId('dossier-state').allInnerTexts()).toEqual(['在库', '在库', '在库']);
     for (const spec of SPECS) expect(await statusOf(page, spec.no, 'return')).toBe('done');
-    await shot(page, 'project-24-closed');
+    await shot(page, 'project-25-closed');
     await page.getByRole('tab', { name: /交接登记/ }).click();
     expect(await page.locator('[data-testid="handover-card"][data-direction="in"]').innerText()).toContain('数量不符：入党志愿书目录登记 3 页');
-    await shot(page, 'project-25-handovers');
+    await shot(page, 'project-26-handovers');
     for (const spec of SPECS) {
       const cadres = await json<{ items: { state: string }[] }>(page, `/api/cadres?q=${spec.no}`);
       expect(cadres.items[0]!.state).toBe('in_store');
@@ -686,7 +704,8 @@ describe('digitization project journey on sqlite', () => {
     }
     const by = (action: string) => (actions.get(action) ?? []).map((e) => e.username);
     expect(by('batch.create')).toEqual([USERS.clerk.username]);
-    expect(by('batch.checkout.request')).toEqual([USERS.clerk.username]);
+    expect(by('batch.checkout.request')).toEqual([USERS.clerk.username, USERS.clerk.username]);
+    expect(by('batch.checkout.refuse')).toEqual([USERS.leader.username]);
     expect(by('batch.checkout.approve')).toEqual([USERS.leader.username]);
     expect(by('batch.handover.create')).toEqual([USERS.clerk.username, USERS.clerk.username]);
     expect(by('batch.handover.confirm').sort()).toEqual([USERS.clerk.username, USERS.clerk.username, USERS.scanner.username, USERS.scanner.username].sort());
