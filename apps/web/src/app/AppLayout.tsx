@@ -7,7 +7,7 @@ import { RebindTotpModal } from '../features/account/RebindTotpModal';
 import { TaskBell } from '../features/dashboard/TaskBell';
 import { IdleWatcher } from '../session/IdleWatcher';
 import { useMe, useSession } from '../session/SessionProvider';
-import { allowedPages } from './pages';
+import { TASK_HOLDERS, allowedPages } from './pages';
 
 const { Header, Sider, Content, Footer } = Layout;
 
@@ -39,7 +39,7 @@ export function AppLayout() {
           </Typography.Text>
         </Flex>
         <Flex align="center" gap={4}>
-          <TaskBell />
+          {can(...TASK_HOLDERS) && <TaskBell />}
           <Dropdown
             trigger={['click']}
             menu={{

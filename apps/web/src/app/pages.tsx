@@ -17,6 +17,9 @@ export interface PageDef {
   hidden?: boolean;
 }
 
+/** Who has digitization tasks (rework, approvals, hand-overs, inspections); the officers have none. */
+export const TASK_HOLDERS: Permission[] = ['batch.manage', 'batch.approve', 'scan.ingest', 'scan.link', 'qc.inspect'];
+
 export const PAGES: PageDef[] = [
   { path: '/', label: '工作台', icon: <HomeOutlined />, any: [], component: lazy(() => import('../features/home/HomePage')) },
   {
@@ -44,7 +47,7 @@ export const PAGES: PageDef[] = [
     component: lazy(() => import('../features/search/SearchPage')),
   },
   {
-    path: '/tasks', label: '我的待办', icon: <BellOutlined />, any: [],
+    path: '/tasks', label: '我的待办', icon: <BellOutlined />, any: TASK_HOLDERS,
     component: lazy(() => import('../features/dashboard/TasksPage')),
   },
   {
