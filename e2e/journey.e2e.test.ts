@@ -189,11 +189,11 @@ describe.each(['sqlite', 'postgres'] as const)('foundation journey on %s', (kind
 
     await sys.sql("update audit_events set username = 'mallory' where action = 'user.create' and object_label = 'zhangsan'");
     const broken = sys.cli('audit', 'verify', '--json');
-    expect(broken.code).toBe(3);
+    expect(broken.code, broken.err).toBe(3);
     const report = JSON.parse(broken.out) as { intact: boolean; firstBroken: { seq: number; reason: string } };
     expect(report.intact).toBe(false);
     const human = sys.cli('audit', 'verify');
-    expect(human.code).toBe(3);
+    expect(human.code, human.err).toBe(3);
     expect(human.out).toContain(`第 ${report.firstBroken.seq} 条记录`);
 
     const { page, context } = await newPage();

@@ -57,13 +57,21 @@ export class AuditService {
   /** Walks the whole chain in seq order, then checks the head so a removed tail is caught too. */
   private async check(): Promise<AuditVerification> {
     const repo = auditRepository(this.db, this.kind);
+    // The head is read first and the walk stops at it: events appended while we walk (the server keeps
+    // working) belong to a later verification, not to a false "tail mismatch" in this one.
+    const head = await repo.head();
     let previous: { seq: number; hash: string } | null = null;
     let checked = 0;
     let broken: ChainBreak | null = null;
+    let beyondHead: number | null = null;
     outer: for (;;) {
       const rows = await repo.after(previous?.seq ?? 0, BATCH);
       if (rows.length === 0) break;
       for (const e of rows) {
+        if (e.seq > head.last_seq) {
+          beyondHead = e.seq;
+          break outer;
+        }
         broken = checkLink(previous, e);
         if (broken) break outer;
         previous = { seq: e.seq, hash: e.hash };
@@ -71,9 +79,12 @@ export class AuditService {
       }
     }
     if (!broken) {
-      const head = await repo.head();
       const lastSeq = previous?.seq ?? 0;
-      if (head.last_seq !== lastSeq || head.last_hash !== (previous?.hash ?? '')) {
+      // A row past the head is fine only if the head has since moved over it (appended while we walked);
+      // one the head never recorded was put there by hand.
+      if (beyondHead !== null && (await repo.head()).last_seq < beyondHead) {
+        broken = { seq: beyondHead, reason: `链头之后有未登记的记录：链头最后序号为 ${head.last_seq}，却存在第 ${beyondHead} 条` };
+      } else if (head.last_seq !== lastSeq || head.last_hash !== (previous?.hash ?? '')) {
         broken = {
           seq: Math.min(head.last_seq, lastSeq + 1),
           reason: `链尾不符：链头记录最后序号为 ${head.last_seq}，实际最后一条为 ${lastSeq}（末尾记录被删除或链头被改动）`,

@@ -139,6 +139,16 @@ describe('the hash chain', () => {
     expect(result.firstBroken?.reason).toContain('链尾');
   });
 
+  it('catches an event added after the head that the head never recorded', async () => {
+    const { last_seq } = await t.core.handle.db.selectFrom('audit_head').select('last_seq').executeTakeFirstOrThrow();
+    const row = await t.core.handle.db.selectFrom('audit_events').selectAll().where('seq', '=', Number(last_seq)).executeTakeFirstOrThrow();
+    await t.core.handle.db.insertInto('audit_events').values({ ...row, seq: Number(last_seq) + 1, object_label: 'ghost' }).execute();
+    const result = await t.core.auditService.verify(null);
+    expect(result.intact).toBe(false);
+    expect(result.firstBroken?.seq).toBe(Number(last_seq) + 1);
+    expect(result.firstBroken?.reason).toContain('链头之后');
+  });
+
   it('catches an inserted event', async () => {
     const all = await events();
     const victim = all[all.length - 3]!.seq;
