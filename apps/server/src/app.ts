@@ -59,6 +59,7 @@ import { SearchService } from './modules/search/search.service.js';
 import { searchIndexFor } from './modules/search/search.index.js';
 import { searchIndexJob } from './modules/search/search.job.js';
 import type { ModuleDeps } from './modules/project/project.deps.js';
+import { Housekeeping } from './platform/housekeeping.js';
 import { ProjectService } from './modules/project/project.service.js';
 import { projectRoutes } from './modules/project/project.routes.js';
 import { ChecksService } from './modules/checks/checks.service.js';
@@ -104,6 +105,8 @@ export interface Core {
   checks: ChecksService;
   /** Project dashboard, task lists and notifications. */
   dashboard: DashboardService;
+  /** Periodic chores `serve` runs (search catch-up, expiring grants, overdue lending, alerts). */
+  housekeeping: Housekeeping;
   close(): Promise<void>;
 }
 
@@ -138,7 +141,7 @@ export async function openCore(options: CoreOptions): Promise<Core> {
   const keyring = new Keyring(loadMasterKey({ fromEnv: options.masterKey, keyFile: join(options.dataDir, 'keys', 'master.key') }));
   const audit = new AuditLog(db, kind, clock, (executor) => readSetting(executor, 'audit.hashAlgorithm'));
   const settings = new SettingsService(db, clock, audit);
-  const access = new AccessService(db);
+  const access = new AccessService(db, clock);
   const auth = new AuthService(db, kind, clock, settings, audit, keyring);
   const completeness = new CompletenessService(db, kind, clock, audit, access);
   const search = new SearchService(db, clock, audit, access, searchIndexFor(kind));
@@ -159,6 +162,9 @@ export async function openCore(options: CoreOptions): Promise<Core> {
   const project = new ProjectService(moduleDeps, checks);
   // A finished check run completes the dossier's 自动校验 stage, in the run's own transaction.
   checks.onFinished((executor, summary) => project.checksFinished(executor, summary));
+  const housekeeping = new Housekeeping()
+    // Page text is indexed as it is read; catalogue changes (cadres, dossiers, materials) are caught up here.
+    .add({ name: 'search.catch-up', label: '检索索引补建', everyMs: 15_000, run: () => search.indexPending() });
   const jobs = new JobRegistry()
     .register(dossierCheckJob(moduleDeps, checks))
     .register(searchIndexJob(search))
@@ -186,6 +192,7 @@ export async function openCore(options: CoreOptions): Promise<Core> {
     ocr: new OcrService(db, kind, audit, access, blobAccess),
     project, checks,
     dashboard: new DashboardService(moduleDeps),
+    housekeeping,
     close: async () => {
       await runner.stop();
       await imaging.destroy();

@@ -40,20 +40,6 @@ async function withCore<T>(fn: (core: Core) => Promise<T>): Promise<T> {
   }
 }
 
-/** Runs `task` every `ms`, never two at once; failures are reported and the next round tries again. */
-function repeatEvery(ms: number, task: () => Promise<unknown>): { stop(): void } {
-  let busy = false;
-  const timer = setInterval(() => {
-    if (busy) return;
-    busy = true;
-    task()
-      .catch((err: unknown) => process.emitWarning(`检索索引补建失败：${err instanceof Error ? err.message : String(err)}`))
-      .finally(() => (busy = false));
-  }, ms);
-  timer.unref();
-  return { stop: () => clearInterval(timer) };
-}
-
 function coreOptions() {
   return {
     databaseUrl: config.databaseUrl, dataDir: config.dataDir, masterKey: config.masterKey,
@@ -96,8 +82,9 @@ program
     await core.blobs.check();
     const watcher = config.processMode === 'api' ? null : await startFolderWatcher(core, { dataDir: config.dataDir });
     if (config.processMode !== 'api') await core.runner.start();
-    // Page text is indexed as it is read; catalogue changes (cadres, dossiers, materials) are caught up here.
-    const catchUp = config.processMode === 'api' ? null : repeatEvery(15_000, () => core.search.indexPending());
+    const catchUp = config.processMode === 'api'
+      ? null
+      : core.housekeeping.start((chore, err) => process.emitWarning(`${chore.label}失败：${err instanceof Error ? err.message : String(err)}`));
     if (config.processMode === 'worker') {
       const stopWorker = async () => {
         catchUp?.stop();

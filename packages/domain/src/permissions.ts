@@ -51,7 +51,9 @@ export const PERMISSIONS = {
   'access.request': { label: '提交查阅申请', group: '档案利用' },
   'access.approve': { label: '审批查阅申请', group: '档案利用' },
   'access.read': { label: '在线查阅已授权档案', group: '档案利用' },
+  'use.manage': { label: '查阅登记与借阅管理', group: '档案利用' },
   'stats.read': { label: '查看统计', group: '档案利用' },
+  'alert.manage': { label: '处置安全预警', group: '安全保密管理', duty: 'security' },
 } as const satisfies Record<string, PermissionDef>;
 
 export type Permission = keyof typeof PERMISSIONS;

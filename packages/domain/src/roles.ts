@@ -23,7 +23,7 @@ export const BUILT_IN_ROLES: readonly BuiltInRole[] = [
     description: '负责单位、用户、角色、授权、密级与安全策略；不接触档案内容',
     permissions: [
       'security.settings', 'security.dictionary', 'unit.manage', 'user.manage', 'role.manage',
-      'role.assign', 'grant.manage', 'secrecy.manage', 'session.manage',
+      'role.assign', 'grant.manage', 'secrecy.manage', 'session.manage', 'alert.manage',
     ],
     sensitive: true,
   },
@@ -40,7 +40,7 @@ export const BUILT_IN_ROLES: readonly BuiltInRole[] = [
     description: '干部信息、档案与目录的日常管理',
     permissions: [
       'unit.read', 'cadre.read', 'cadre.edit', 'dossier.read', 'dossier.edit', 'catalogue.edit',
-      'catalogue.import', 'material.restore', 'completeness.manage', 'scan.link', 'batch.manage', 'stats.read',
+      'catalogue.import', 'material.restore', 'completeness.manage', 'scan.link', 'batch.manage', 'stats.read', 'use.manage',
     ],
     sensitive: false,
   },

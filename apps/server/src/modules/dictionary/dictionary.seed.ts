@@ -367,6 +367,43 @@ export const dictionarySeed: readonly SeedType[] = [
     ],
   },
 
+  // ---------------------------------------------------------------- 查阅目的
+  {
+    type: 'use_purpose',
+    label: '查阅目的',
+    standard: PRACTICE,
+    hierarchical: false,
+    entries: [
+      { code: '01', label: '干部考察' },
+      { code: '02', label: '干部任免' },
+      { code: '03', label: '政审' },
+      { code: '04', label: '出国（境）审查' },
+      { code: '05', label: '纪检监察' },
+      { code: '06', label: '工资福利' },
+      { code: '07', label: '退休审批' },
+      { code: '08', label: '干部人事档案专项审核' },
+      { code: '09', label: '组织人事工作研究' },
+      { code: '99', label: '其他' },
+    ],
+  },
+
+  // ---------------------------------------------------------------- 家庭成员称谓
+  {
+    type: 'relation',
+    label: '家庭成员称谓',
+    standard: PRACTICE,
+    hierarchical: false,
+    entries: [
+      { code: '10', label: '配偶' },
+      { code: '20', label: '子女' },
+      { code: '30', label: '父母' },
+      { code: '40', label: '配偶父母' },
+      { code: '50', label: '兄弟姐妹' },
+      { code: '60', label: '子女配偶' },
+      { code: '90', label: '其他亲属' },
+    ],
+  },
+
   // ---------------------------------------------------------------- 档案分类（十大类）
   {
     type: 'archive_class',

@@ -59,7 +59,7 @@ describe('the seeded code tables', () => {
     const types = json<TypeInfo[]>(res);
     expect(types.map((x) => x.type).sort()).toEqual([
       'archive_class', 'clearance', 'degree', 'education', 'ethnicity', 'gender', 'personnel_status', 'political_status',
-      'rank', 'secrecy_level', 'unit_type',
+      'rank', 'relation', 'secrecy_level', 'unit_type', 'use_purpose',
     ]);
     const byType = new Map(types.map((x) => [x.type, x]));
     expect(byType.get('ethnicity')).toEqual({ type: 'ethnicity', label: '民族', standard: 'GB/T 3304-1991', hierarchical: false, entryCount: 58 });

@@ -82,7 +82,7 @@ export class UsersService {
         id: newId(), username: input.username, display_name: input.displayName, unit_id: input.unitId,
         password_hash: passwordHash, must_change_password: 1, password_changed_at: now, failed_logins: 0,
         locked_until: null, disabled: 0, totp_secret: null, totp_pending_secret: null, totp_last_step: null,
-        scope_kind: input.scope.kind, clearance: input.clearance, last_login_at: null, last_login_ip: null,
+        scope_kind: input.scope.kind, clearance: input.clearance, last_login_at: null, last_login_ip: null, id_number: null, birth_date: null,
         created_at: now, updated_at: now,
       };
       await orConflict(repo.insert(row), () => conflict('USERNAME_TAKEN', `用户名「${input.username}」已被使用`, { username: '已被使用' }));

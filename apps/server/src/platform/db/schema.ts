@@ -7,6 +7,7 @@
  */
 import type { ChecksTables } from './schema.checks.js';
 import type { ProjectTables } from './schema.project.js';
+import type { UseTables } from './schema.use.js';
 
 export type Bool = 0 | 1;
 
@@ -40,6 +41,9 @@ export interface UserTable {
   clearance: string | null;
   last_login_at: string | null;
   last_login_ip: string | null;
+  /** The user's own identity, for 回避 (migration 0012). */
+  id_number: string | null;
+  birth_date: string | null;
   created_at: string;
   updated_at: string;
 }
@@ -384,7 +388,7 @@ export interface SearchStateTable {
   value: string;
 }
 
-export interface Database extends ProjectTables, ChecksTables {
+export interface Database extends ProjectTables, ChecksTables, UseTables {
   blobs: BlobTable;
   jobs: JobTable;
   scan_batches: ScanBatchTable;
