@@ -12,3 +12,4 @@ export * from './pinyin.js';
 export * from './scan-naming.js';
 export * from './digitization.js';
 export * from './digitization-checks.js';
+export * from './avoidance.js';
