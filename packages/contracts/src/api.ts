@@ -106,6 +106,8 @@ export const User = z.object({
   lastLoginAt: Timestamp.nullable(),
   lastLoginIp: z.string().nullable(),
   createdAt: Timestamp,
+  idNumber: z.string().nullable().describe('本人公民身份号码（用于回避）'),
+  birthDate: z.string().nullable().describe('本人出生日期（用于回避）'),
 });
 export type User = z.infer<typeof User>;
 
@@ -118,6 +120,8 @@ export const UserCreate = z.object({
   scope: Scope.default({ kind: 'own_unit', unitIds: [] }),
   clearance: z.string().max(16).nullable().default(null),
 });
+  idNumber: z.string().trim().max(20).nullable().optional().describe('本人公民身份号码（用于回避，可不填）'),
+  birthDate: z.string().trim().max(20).nullable().optional().describe('本人出生日期（用于回避，可不填）'),
 export const UserUpdate = z.object({
   displayName: text(40).optional(),
   unitId: Id.optional(),
@@ -125,6 +129,8 @@ export const UserUpdate = z.object({
   clearance: z.string().max(16).nullable().optional(),
   disabled: z.boolean().optional(),
 });
+  idNumber: z.string().trim().max(20).nullable().optional(),
+  birthDate: z.string().trim().max(20).nullable().optional(),
 export const UserQuery = PageQuery.extend({
   unitId: Id.optional(),
   q: z.string().trim().max(40).optional(),

@@ -1,5 +1,5 @@
 import {
-  PERMISSIONS, checkSeparationOfDuties, describeViolation, dutyOf, isPermission, missingToGrant,
+  PERMISSIONS, calendarDateAt, checkIdNumber, checkSeparationOfDuties, describeViolation, dutyOf, isPermission, missingToGrant,
   type Permission, type ScopeKind,
 } from '@dangan/domain';
 import type { User } from '@dangan/contracts';
@@ -8,6 +8,7 @@ import type { DatabaseKind, Db, Executor } from '../../platform/db/connect.js';
 import { bool, forUpdate, fromBool, orConflict } from '../../platform/db/dialect.js';
 import type { UserTable } from '../../platform/db/schema.js';
 import { conflict, forbidden, invalid, notFound } from '../../platform/errors.js';
+import { parseDateField } from '../catalogue/dates.js';
 import { newId } from '../../platform/ids.js';
 import type { Actor } from '../access/actor.js';
 import type { AuditContext, AuditLog } from '../audit/audit.log.js';
@@ -26,6 +27,9 @@ export interface NewUser {
   roleIds: string[];
   scope: { kind: ScopeKind; unitIds: string[] };
   clearance: string | null;
+  /** The user's own identity, so 回避 can match him against cadres and their families. */
+  idNumber?: string | null;
+  birthDate?: string | null;
 }
 
 export interface UserPatch {
@@ -34,6 +38,8 @@ export interface UserPatch {
   scope?: { kind: ScopeKind; unitIds: string[] };
   clearance?: string | null;
   disabled?: boolean;
+  idNumber?: string | null;
+  birthDate?: string | null;
 }
 
 /**
@@ -75,6 +81,7 @@ export class UsersService {
       await this.assertUnit(trx, input.unitId, 'unitId');
       await this.assertScope(trx, input.scope);
       await this.assertClearance(trx, input.clearance);
+      const identity = this.identity(input, null);
       const roleIds = [...new Set(input.roleIds)];
       await this.assertRoles(trx, grantor, roleIds, roleIds);
       const now = this.clock.now().toISOString();
@@ -82,7 +89,8 @@ export class UsersService {
         id: newId(), username: input.username, display_name: input.displayName, unit_id: input.unitId,
         password_hash: passwordHash, must_change_password: 1, password_changed_at: now, failed_logins: 0,
         locked_until: null, disabled: 0, totp_secret: null, totp_pending_secret: null, totp_last_step: null,
-        scope_kind: input.scope.kind, clearance: input.clearance, last_login_at: null, last_login_ip: null, id_number: null, birth_date: null,
+        scope_kind: input.scope.kind, clearance: input.clearance, last_login_at: null, last_login_ip: null,
+        id_number: identity.id_number ?? null, birth_date: identity.birth_date ?? null,
         created_at: now, updated_at: now,
       };
       await orConflict(repo.insert(row), () => conflict('USERNAME_TAKEN', `用户名「${input.username}」已被使用`, { username: '已被使用' }));
@@ -110,8 +118,11 @@ export class UsersService {
         if (!actor.permissions.has('secrecy.manage')) throw forbidden('FORBIDDEN', '没有设置涉密等级的权限');
         await this.assertClearance(trx, patch.clearance);
       }
+      const current = await repo.byId(id);
+      const identity = this.identity(patch, current ?? null);
       const now = this.clock.now().toISOString();
       await repo.update(id, {
+        ...identity,
         display_name: patch.displayName,
         unit_id: patch.unitId,
         scope_kind: patch.scope?.kind,
@@ -260,6 +271,30 @@ export class UsersService {
     }
   }
 
+  /**
+   * The ID number is checked (GB 11643) and stored in its normalized form; a birth date left empty
+   * is taken from a valid number, so either alone is enough for 回避 by name and birth date.
+   */
+  private identity(
+    input: { idNumber?: string | null; birthDate?: string | null },
+    current: Pick<UserTable, 'id_number' | 'birth_date'> | null,
+  ): Partial<Pick<UserTable, 'id_number' | 'birth_date'>> {
+    const out: Partial<Pick<UserTable, 'id_number' | 'birth_date'>> = {};
+    const now = this.clock.now();
+    if (input.birthDate !== undefined) out.birth_date = parseDateField(input.birthDate, 'birthDate', '出生日期', now);
+    if (input.idNumber !== undefined) {
+      if (!input.idNumber) out.id_number = null;
+      else {
+        const checked = checkIdNumber(input.idNumber, calendarDateAt(now));
+        if (!checked.ok) throw invalid('ID_NUMBER_INVALID', `公民身份号码不正确：${checked.reason}`, { idNumber: checked.reason });
+        out.id_number = checked.normalized;
+        const birth = out.birth_date !== undefined ? out.birth_date : current?.birth_date ?? null;
+        if (!birth) out.birth_date = checked.birthDate;
+      }
+    }
+    return out;
+  }
+
   private async assertUnit(trx: Executor, unitId: string, field: string): Promise<void> {
     const unit = await unitsRepository(trx).byId(unitId);
     if (!unit) throw invalid('UNIT_NOT_FOUND', '所选单位不存在', { [field]: '单位不存在' });
@@ -305,6 +340,8 @@ export class UsersService {
       scope: { kind: r.scope_kind as ScopeKind, unitIds: scopes.get(r.id) ?? [] },
       lastLoginAt: r.last_login_at,
       lastLoginIp: r.last_login_ip,
+      idNumber: r.id_number,
+      birthDate: r.birth_date,
       createdAt: r.created_at,
     }));
   }
@@ -321,6 +358,6 @@ function auditOf(grantor: Grantor): AuditContext {
 function summary(u: User) {
   return {
     username: u.username, displayName: u.displayName, unit: u.unitName, disabled: u.disabled,
-    roles: u.roles.map((r) => r.code), scope: u.scope, clearance: u.clearance,
+    roles: u.roles.map((r) => r.code), scope: u.scope, clearance: u.clearance, idNumber: u.idNumber, birthDate: u.birthDate,
   };
 }

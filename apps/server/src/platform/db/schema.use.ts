@@ -64,6 +64,8 @@ export interface AccessApprovalTable {
   request_id: string;
   level: number;
   approver_id: string;
+  /** The approver's unit when he decided: a level-2 approver's unit must be a strict ancestor of it. */
+  approver_unit_id: string;
   decision: 'approve' | 'refuse';
   comment: string;
   at: string;

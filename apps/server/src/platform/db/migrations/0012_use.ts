@@ -106,6 +106,7 @@ export async function up(db: AnyDb): Promise<void> {
     .addColumn('request_id', 'text', (c) => c.notNull().references('access_requests.id'))
     .addColumn('level', 'integer', (c) => c.notNull())
     .addColumn('approver_id', 'text', (c) => c.notNull().references('users.id'))
+    .addColumn('approver_unit_id', 'text', (c) => c.notNull().references('units.id')) // level 2 must sit above it
     .addColumn('decision', 'text', (c) => c.notNull()) // approve | refuse
     .addColumn('comment', 'text', (c) => c.notNull().defaultTo(''))
     .addColumn('at', 'text', (c) => c.notNull())
