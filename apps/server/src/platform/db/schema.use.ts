@@ -140,6 +140,8 @@ export interface AlertTable {
   user_id: string | null;
   username: string | null;
   client_ip: string | null;
+  /** user:<id>, name:<username> or ip:<address>: whose burst it is. */
+  subject: string;
   dedupe_key: string;
   title: string;
   /** JSON. */
@@ -154,7 +156,9 @@ export interface AlertTable {
   acknowledged_at: string | null;
   closed_by: string | null;
   closed_at: string | null;
+  /** The acknowledgement's note. */
   note: string;
+  close_note: string;
 }
 
 export interface AlertCursorTable {

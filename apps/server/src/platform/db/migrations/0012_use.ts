@@ -193,6 +193,7 @@ export async function up(db: AnyDb): Promise<void> {
     .addColumn('user_id', 'text') // whom it is about (null for an unknown account)
     .addColumn('username', 'text')
     .addColumn('client_ip', 'text')
+    .addColumn('subject', 'text', (c) => c.notNull()) // user:<id>, name:<username> or ip:<address>: whose burst it is
     .addColumn('dedupe_key', 'text', (c) => c.notNull()) // rule + subject + window: one alert per burst
     .addColumn('title', 'text', (c) => c.notNull())
     .addColumn('detail', 'text', (c) => c.notNull()) // JSON
@@ -206,10 +207,12 @@ export async function up(db: AnyDb): Promise<void> {
     .addColumn('acknowledged_at', 'text')
     .addColumn('closed_by', 'text')
     .addColumn('closed_at', 'text')
-    .addColumn('note', 'text', (c) => c.notNull().defaultTo(''))
+    .addColumn('note', 'text', (c) => c.notNull().defaultTo('')) // the acknowledgement's note
+    .addColumn('close_note', 'text', (c) => c.notNull().defaultTo(''))
     .execute();
   await db.schema.createIndex('alerts_dedupe').on('alerts').column('dedupe_key').unique().execute();
   await db.schema.createIndex('alerts_state_raised').on('alerts').columns(['state', 'raised_at']).execute();
+  await db.schema.createIndex('alerts_burst').on('alerts').columns(['rule', 'subject', 'last_seq']).execute();
 
   // The alert scanner's cursor over the audit log, and the addresses each user has signed in from.
   await db.schema
