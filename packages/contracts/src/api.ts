@@ -8,6 +8,7 @@ import { searchApi } from './search.js';
 import { projectApi } from './project.js';
 import { checksApi } from './checks.js';
 import { dashboardApi } from './dashboard.js';
+import { useApi } from './use.js';
 
 const PermissionCode = z.enum(ALL_PERMISSIONS as [Permission, ...Permission[]]);
 const ScopeKind = z.enum(['own_unit', 'unit_and_below', 'named_units', 'all']);
@@ -105,9 +106,9 @@ export const User = z.object({
   scope: Scope,
   lastLoginAt: Timestamp.nullable(),
   lastLoginIp: z.string().nullable(),
-  createdAt: Timestamp,
   idNumber: z.string().nullable().describe('本人公民身份号码（用于回避）'),
   birthDate: z.string().nullable().describe('本人出生日期（用于回避）'),
+  createdAt: Timestamp,
 });
 export type User = z.infer<typeof User>;
 
@@ -119,18 +120,18 @@ export const UserCreate = z.object({
   roleIds: z.array(Id).max(20).default([]),
   scope: Scope.default({ kind: 'own_unit', unitIds: [] }),
   clearance: z.string().max(16).nullable().default(null),
-});
   idNumber: z.string().trim().max(20).nullable().optional().describe('本人公民身份号码（用于回避，可不填）'),
   birthDate: z.string().trim().max(20).nullable().optional().describe('本人出生日期（用于回避，可不填）'),
+});
 export const UserUpdate = z.object({
   displayName: text(40).optional(),
   unitId: Id.optional(),
   scope: Scope.optional(),
   clearance: z.string().max(16).nullable().optional(),
   disabled: z.boolean().optional(),
-});
   idNumber: z.string().trim().max(20).nullable().optional(),
   birthDate: z.string().trim().max(20).nullable().optional(),
+});
 export const UserQuery = PageQuery.extend({
   unitId: Id.optional(),
   q: z.string().trim().max(40).optional(),
@@ -439,6 +440,8 @@ export const api = {
   ...checksApi,
 
   ...dashboardApi,
+
+  ...useApi,
 
   settings: {
     list: endpoint({

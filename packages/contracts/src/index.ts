@@ -13,3 +13,4 @@ export * from './search.js';
 export * from './project.js';
 export * from './checks.js';
 export * from './dashboard.js';
+export * from './use.js';
