@@ -67,6 +67,8 @@ import { checksRoutes } from './modules/checks/checks.routes.js';
 import { dossierCheckJob } from './modules/checks/checks.job.js';
 import { DashboardService } from './modules/dashboard/dashboard.service.js';
 import { dashboardRoutes } from './modules/dashboard/dashboard.routes.js';
+import { AlertsService } from './modules/alerts/alerts.service.js';
+import { alertsRoutes } from './modules/alerts/alerts.routes.js';
 
 export interface Core {
   handle: DbHandle;
@@ -107,6 +109,8 @@ export interface Core {
   dashboard: DashboardService;
   /** Periodic chores `serve` runs (search catch-up, expiring grants, overdue lending, alerts). */
   housekeeping: Housekeeping;
+  /** Security alerts (安全预警) raised from the audit log. */
+  alerts: AlertsService;
   close(): Promise<void>;
 }
 
@@ -165,6 +169,8 @@ export async function openCore(options: CoreOptions): Promise<Core> {
   const housekeeping = new Housekeeping()
     // Page text is indexed as it is read; catalogue changes (cadres, dossiers, materials) are caught up here.
     .add({ name: 'search.catch-up', label: '检索索引补建', everyMs: 15_000, run: () => search.indexPending() });
+  const alerts = new AlertsService(moduleDeps);
+  housekeeping.add({ name: 'alerts.scan', label: '安全预警扫描', everyMs: 5_000, run: () => alerts.scan() });
   const jobs = new JobRegistry()
     .register(dossierCheckJob(moduleDeps, checks))
     .register(searchIndexJob(search))
@@ -193,6 +199,7 @@ export async function openCore(options: CoreOptions): Promise<Core> {
     project, checks,
     dashboard: new DashboardService(moduleDeps),
     housekeeping,
+    alerts,
     close: async () => {
       await runner.stop();
       await imaging.destroy();
@@ -259,6 +266,7 @@ export async function buildApp(core: Core, options: AppOptions = {}): Promise<Fa
   projectRoutes(router, core.project);
   checksRoutes(router, core.checks);
   dashboardRoutes(router, core.dashboard);
+  alertsRoutes(router, core.alerts);
   ocrRoutes(router, core.ocr, new ProofreadService(core.handle.db, core.handle.kind, core.clock, core.audit, core.access, core.search));
 
   // The API description is for signed-in users like the rest of the API.

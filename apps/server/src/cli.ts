@@ -18,6 +18,7 @@ import { importScans, printImportSummary } from './modules/scans/import.command.
 import { processImageFile } from './modules/scans/process-image.command.js';
 import { registerScanCommand } from './modules/scans/scan.command.js';
 import { registerSearchCommand } from './modules/search/search.command.js';
+import { registerAlertsCommand } from './modules/alerts/alerts.command.js';
 import { ocrImageFile } from './modules/ocr/ocr.command.js';
 import { startFolderWatcher } from './modules/scans/watch-folder.js';
 import { setDefaultWorkerFile } from '@dangan/imaging';
@@ -254,6 +255,7 @@ program
 
 registerScanCommand(program, withCore);
 registerSearchCommand(program, withCore);
+registerAlertsCommand(program, withCore);
 
 program
   .command('ocr <image>')

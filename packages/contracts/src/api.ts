@@ -8,6 +8,7 @@ import { searchApi } from './search.js';
 import { projectApi } from './project.js';
 import { checksApi } from './checks.js';
 import { dashboardApi } from './dashboard.js';
+import { alertsApi } from './alerts.js';
 import { useApi } from './use.js';
 
 const PermissionCode = z.enum(ALL_PERMISSIONS as [Permission, ...Permission[]]);
@@ -440,6 +441,8 @@ export const api = {
   ...checksApi,
 
   ...dashboardApi,
+
+  ...alertsApi,
 
   ...useApi,
 

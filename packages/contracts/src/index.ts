@@ -13,4 +13,5 @@ export * from './search.js';
 export * from './project.js';
 export * from './checks.js';
 export * from './dashboard.js';
+export * from './alerts.js';
 export * from './use.js';
