@@ -67,6 +67,10 @@ import { checksRoutes } from './modules/checks/checks.routes.js';
 import { dossierCheckJob } from './modules/checks/checks.job.js';
 import { DashboardService } from './modules/dashboard/dashboard.service.js';
 import { dashboardRoutes } from './modules/dashboard/dashboard.routes.js';
+import { RequestsService } from './modules/use/requests.service.js';
+import { requestsRoutes } from './modules/use/requests.routes.js';
+import { RelativesService } from './modules/use/relatives.service.js';
+import { relativesRoutes } from './modules/use/relatives.routes.js';
 import { AlertsService } from './modules/alerts/alerts.service.js';
 import { alertsRoutes } from './modules/alerts/alerts.routes.js';
 
@@ -109,6 +113,10 @@ export interface Core {
   dashboard: DashboardService;
   /** Periodic chores `serve` runs (search catch-up, expiring grants, overdue lending, alerts). */
   housekeeping: Housekeeping;
+  /** Access requests (查阅申请), their approvals by 干部管理权限, revocation and expiry of grants. */
+  requests: RequestsService;
+  /** Cadres' family members (家庭成员), for 回避. */
+  relatives: RelativesService;
   /** Security alerts (安全预警) raised from the audit log. */
   alerts: AlertsService;
   close(): Promise<void>;
@@ -169,6 +177,8 @@ export async function openCore(options: CoreOptions): Promise<Core> {
   const housekeeping = new Housekeeping()
     // Page text is indexed as it is read; catalogue changes (cadres, dossiers, materials) are caught up here.
     .add({ name: 'search.catch-up', label: '检索索引补建', everyMs: 15_000, run: () => search.indexPending() });
+  const requests = new RequestsService(moduleDeps);
+  housekeeping.add({ name: 'access.expire', label: '查阅授权到期', everyMs: 30_000, run: () => requests.approvals.expire() });
   const alerts = new AlertsService(moduleDeps);
   housekeeping.add({ name: 'alerts.scan', label: '安全预警扫描', everyMs: 5_000, run: () => alerts.scan() });
   const jobs = new JobRegistry()
@@ -199,6 +209,8 @@ export async function openCore(options: CoreOptions): Promise<Core> {
     project, checks,
     dashboard: new DashboardService(moduleDeps),
     housekeeping,
+    requests,
+    relatives: new RelativesService(moduleDeps),
     alerts,
     close: async () => {
       await runner.stop();
@@ -266,6 +278,8 @@ export async function buildApp(core: Core, options: AppOptions = {}): Promise<Fa
   projectRoutes(router, core.project);
   checksRoutes(router, core.checks);
   dashboardRoutes(router, core.dashboard);
+  requestsRoutes(router, core.requests);
+  relativesRoutes(router, core.relatives);
   alertsRoutes(router, core.alerts);
   ocrRoutes(router, core.ocr, new ProofreadService(core.handle.db, core.handle.kind, core.clock, core.audit, core.access, core.search));
 

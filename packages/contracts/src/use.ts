@@ -94,7 +94,7 @@ export const AccessRequest = z.object({
   scopeKind: AccessScopeKind,
   scopeSummary: z.string().describe('范围的文字说明'),
   classCodes: z.array(z.string()).nullable(),
-  materials: z.array(z.object({ id: Id, dossierId: Id, classCode: z.string(), seq: z.number().int(), name: z.string() })).nullable(),
+  materials: z.array(z.object({ id: Id, dossierId: Id, classCode: z.string(), seq: z.string(), name: z.string() })).nullable(),
   dossiers: z.array(AccessRequestDossier),
   periodFrom: Timestamp,
   periodTo: Timestamp,
@@ -141,7 +141,7 @@ export const AccessCadre = z.object({
 });
 export type AccessCadre = z.infer<typeof AccessCadre>;
 
-export const AccessMaterial = z.object({ id: Id, classCode: z.string(), seq: z.number().int(), name: z.string() });
+export const AccessMaterial = z.object({ id: Id, classCode: z.string(), seq: z.string(), name: z.string() });
 export type AccessMaterial = z.infer<typeof AccessMaterial>;
 
 const REQUEST_READERS = ['access.request', 'access.approve', 'use.manage', 'grant.manage'] as const;
