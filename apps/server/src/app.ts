@@ -67,6 +67,10 @@ import { checksRoutes } from './modules/checks/checks.routes.js';
 import { dossierCheckJob } from './modules/checks/checks.job.js';
 import { DashboardService } from './modules/dashboard/dashboard.service.js';
 import { dashboardRoutes } from './modules/dashboard/dashboard.routes.js';
+import { LendingService } from './modules/use/lending.service.js';
+import { lendingRoutes } from './modules/use/lending.routes.js';
+import { StatsService } from './modules/stats/stats.service.js';
+import { statsRoutes } from './modules/stats/stats.routes.js';
 import { RequestsService } from './modules/use/requests.service.js';
 import { requestsRoutes } from './modules/use/requests.routes.js';
 import { RelativesService } from './modules/use/relatives.service.js';
@@ -113,6 +117,10 @@ export interface Core {
   dashboard: DashboardService;
   /** Periodic chores `serve` runs (search catch-up, expiring grants, overdue lending, alerts). */
   housekeeping: Housekeeping;
+  /** Paper lending (借阅): hand-out, return, overdue reminders. */
+  lending: LendingService;
+  /** Statistics (统计分析): archive, use, cadre body. */
+  stats: StatsService;
   /** Access requests (查阅申请), their approvals by 干部管理权限, revocation and expiry of grants. */
   requests: RequestsService;
   /** Cadres' family members (家庭成员), for 回避. */
@@ -177,6 +185,8 @@ export async function openCore(options: CoreOptions): Promise<Core> {
   const housekeeping = new Housekeeping()
     // Page text is indexed as it is read; catalogue changes (cadres, dossiers, materials) are caught up here.
     .add({ name: 'search.catch-up', label: '检索索引补建', everyMs: 15_000, run: () => search.indexPending() });
+  const lending = new LendingService(moduleDeps);
+  housekeeping.add({ name: 'lending.overdue', label: '借阅逾期提醒', everyMs: 3_600_000, run: () => lending.remindOverdue() });
   const requests = new RequestsService(moduleDeps);
   housekeeping.add({ name: 'access.expire', label: '查阅授权到期', everyMs: 30_000, run: () => requests.approvals.expire() });
   const alerts = new AlertsService(moduleDeps);
@@ -209,6 +219,8 @@ export async function openCore(options: CoreOptions): Promise<Core> {
     project, checks,
     dashboard: new DashboardService(moduleDeps),
     housekeeping,
+    lending,
+    stats: new StatsService(moduleDeps),
     requests,
     relatives: new RelativesService(moduleDeps),
     alerts,
@@ -278,6 +290,8 @@ export async function buildApp(core: Core, options: AppOptions = {}): Promise<Fa
   projectRoutes(router, core.project);
   checksRoutes(router, core.checks);
   dashboardRoutes(router, core.dashboard);
+  lendingRoutes(router, core.lending);
+  statsRoutes(router, core.stats);
   requestsRoutes(router, core.requests);
   relativesRoutes(router, core.relatives);
   alertsRoutes(router, core.alerts);

@@ -8,6 +8,8 @@ import { searchApi } from './search.js';
 import { projectApi } from './project.js';
 import { checksApi } from './checks.js';
 import { dashboardApi } from './dashboard.js';
+import { lendingApi } from './lending.js';
+import { statsApi } from './stats.js';
 import { alertsApi } from './alerts.js';
 import { useApi } from './use.js';
 
@@ -441,6 +443,10 @@ export const api = {
   ...checksApi,
 
   ...dashboardApi,
+
+  ...lendingApi,
+
+  ...statsApi,
 
   ...alertsApi,
 

@@ -2,6 +2,7 @@ import { TASK_KINDS, TASK_KIND_LABELS, type TaskItem, type TaskKind, type TaskLi
 import { STAGE_LABELS, passRate, percentText, type Permission } from '@dangan/domain';
 import type { Actor } from '../access/actor.js';
 import type { ModuleDeps } from '../project/project.deps.js';
+import { LendingService } from '../use/lending.service.js';
 import { cutoff, stageAt, wholeDays } from './dashboard.models.js';
 import { dashboardRepository, type DashboardRepository, type Units } from './dashboard.repository.js';
 
@@ -40,6 +41,8 @@ export class TaskLists {
     if (inspector !== undefined) drafts.push(...(await this.inspections(repo, inspector, actor.userId)));
     const manager = await this.scopeOf(actor, ['batch.manage']);
     if (manager !== undefined) drafts.push(...(await this.overdue(repo, manager, actor.userId, before, now, stuckDays)));
+    const lender = await this.scopeOf(actor, ['use.manage']);
+    if (lender !== undefined) drafts.push(...(await new LendingService(this.deps).overdueTasks(lender)));
 
     const items: TaskItem[] = drafts
       .map((d) => ({ ...d, kindLabel: TASK_KIND_LABELS[d.kind], overdue: d.overdue ?? d.since < before }))
