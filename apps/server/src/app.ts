@@ -67,6 +67,9 @@ import { checksRoutes } from './modules/checks/checks.routes.js';
 import { dossierCheckJob } from './modules/checks/checks.job.js';
 import { DashboardService } from './modules/dashboard/dashboard.service.js';
 import { dashboardRoutes } from './modules/dashboard/dashboard.routes.js';
+import { ReadingService } from './modules/use/reading.service.js';
+import { PrintService } from './modules/use/print.service.js';
+import { readingRoutes } from './modules/use/reading.routes.js';
 import { LendingService } from './modules/use/lending.service.js';
 import { lendingRoutes } from './modules/use/lending.routes.js';
 import { StatsService } from './modules/stats/stats.service.js';
@@ -115,6 +118,10 @@ export interface Core {
   checks: ChecksService;
   /** Project dashboard, task lists and notifications. */
   dashboard: DashboardService;
+  /** Reading under a grant: windows, watermarked pages, the reading log. */
+  reading: ReadingService;
+  /** Prints of granted materials, with serial numbers and limits. */
+  prints: PrintService;
   /** Periodic chores `serve` runs (search catch-up, expiring grants, overdue lending, alerts). */
   housekeeping: Housekeeping;
   /** Paper lending (借阅): hand-out, return, overdue reminders. */
@@ -182,6 +189,7 @@ export async function openCore(options: CoreOptions): Promise<Core> {
   const project = new ProjectService(moduleDeps, checks);
   // A finished check run completes the dossier's 自动校验 stage, in the run's own transaction.
   checks.onFinished((executor, summary) => project.checksFinished(executor, summary));
+  const reading = new ReadingService(moduleDeps);
   const housekeeping = new Housekeeping()
     // Page text is indexed as it is read; catalogue changes (cadres, dossiers, materials) are caught up here.
     .add({ name: 'search.catch-up', label: '检索索引补建', everyMs: 15_000, run: () => search.indexPending() });
@@ -218,6 +226,8 @@ export async function openCore(options: CoreOptions): Promise<Core> {
     ocr: new OcrService(db, kind, audit, access, blobAccess),
     project, checks,
     dashboard: new DashboardService(moduleDeps),
+    reading,
+    prints: new PrintService(moduleDeps, reading),
     housekeeping,
     lending,
     stats: new StatsService(moduleDeps),
@@ -290,6 +300,7 @@ export async function buildApp(core: Core, options: AppOptions = {}): Promise<Fa
   projectRoutes(router, core.project);
   checksRoutes(router, core.checks);
   dashboardRoutes(router, core.dashboard);
+  readingRoutes(router, core.reading, core.prints);
   lendingRoutes(router, core.lending);
   statsRoutes(router, core.stats);
   requestsRoutes(router, core.requests);

@@ -8,6 +8,7 @@ import { searchApi } from './search.js';
 import { projectApi } from './project.js';
 import { checksApi } from './checks.js';
 import { dashboardApi } from './dashboard.js';
+import { readingApi } from './reading.js';
 import { lendingApi } from './lending.js';
 import { statsApi } from './stats.js';
 import { alertsApi } from './alerts.js';
@@ -443,6 +444,8 @@ export const api = {
   ...checksApi,
 
   ...dashboardApi,
+
+  ...readingApi,
 
   ...lendingApi,
 

@@ -13,6 +13,7 @@ export * from './search.js';
 export * from './project.js';
 export * from './checks.js';
 export * from './dashboard.js';
+export * from './reading.js';
 export * from './lending.js';
 export * from './stats.js';
 export * from './alerts.js';

@@ -100,7 +100,9 @@ export async function createHttpServer(options: HttpOptions): Promise<FastifyIns
   });
 
   app.addHook('onSend', async (request, reply) => {
-    if (request.url.startsWith('/api/')) reply.header('cache-control', 'no-store');
+    // A route may say more than no-store (a reader's page image: no-store, private), never less.
+    const own = reply.getHeader('cache-control');
+    if (request.url.startsWith('/api/') && !(typeof own === 'string' && own.includes('no-store'))) reply.header('cache-control', 'no-store');
   });
 
   await app.register(fastifySwagger, {

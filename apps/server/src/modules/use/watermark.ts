@@ -1,0 +1,110 @@
+import { createRequire } from 'node:module';
+import sharp from 'sharp';
+
+/**
+ * On-screen and printed watermarks: the reader's name, unit, the time, his client address and the
+ * request number, as tiled, diagonal, semi-transparent Chinese text over the page. The text is set in
+ * the 思源宋体 the project ships for its PDFs (catalogue.font.ts), handed to libvips by file, so the
+ * glyphs never depend on fonts installed on the server (a reading room's machine usually has none).
+ *
+ * A tile is rendered once per text and size and kept (the text changes once a minute per reader), so a
+ * page costs one decode, one composite and one encode.
+ */
+
+const require = createRequire(import.meta.url);
+const FONT_FILE = require.resolve('@expo-google-fonts/noto-serif-sc/400Regular/NotoSerifSC_400Regular.ttf');
+const FONT_FAMILY = 'Noto Serif SC';
+
+/** At a 1600-px page the text is 26 px high; smaller pages get proportionally smaller text. */
+const BASE_WIDTH = 1600;
+const BASE_FONT_PX = 26;
+const ANGLE_DEG = -30;
+const OPACITY = 0.3;
+const INK = '#3a3a3a';
+const TILE_CACHE = 256;
+
+export interface WatermarkFacts {
+  reader: string;
+  unit: string;
+  /** Already formatted: YYYY-MM-DD HH:mm (北京时间). */
+  time: string;
+  address: string | null;
+  requestNo: string;
+}
+
+export interface Tile {
+  data: Buffer;
+  width: number;
+  height: number;
+}
+
+export function watermarkText(f: WatermarkFacts): string {
+  return [`${f.reader}　${f.unit}`, `${f.time}　${f.address ?? '地址不详'}`, `查阅申请 ${f.requestNo}`].join('\n');
+}
+
+/** YYYY-MM-DD HH:mm in Beijing time (UTC+8, no daylight saving). */
+export function beijingMinute(at: Date): string {
+  return new Date(at.getTime() + 8 * 3600_000).toISOString().slice(0, 16).replace('T', ' ');
+}
+
+function escapeMarkup(s: string): string {
+  return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' })[c]!);
+}
+
+/** A tile of the text turned diagonally, with room around it, as raw RGBA at the watermark's opacity. */
+export async function renderTile(text: string, pageWidth: number): Promise<Tile> {
+  const px = Math.max(10, Math.round((BASE_FONT_PX * pageWidth) / BASE_WIDTH));
+  const glyphs = await sharp({
+    text: {
+      text: `<span foreground="${INK}" font_desc="${FONT_FAMILY} ${px}px">${escapeMarkup(text)}</span>`,
+      fontfile: FONT_FILE,
+      font: FONT_FAMILY,
+      rgba: true,
+      align: 'centre',
+      spacing: Math.round(px * 0.4),
+      dpi: 72,
+    },
+  }).png().toBuffer();
+  const turned = await sharp(glyphs)
+    .rotate(ANGLE_DEG, { background: { r: 0, g: 0, b: 0, alpha: 0 } })
+    .extend({ top: px * 2, bottom: px * 2, left: px * 3, right: px * 3, background: { r: 0, g: 0, b: 0, alpha: 0 } })
+    .png()
+    .toBuffer();
+  const { data, info } = await sharp(turned).ensureAlpha().linear([1, 1, 1, OPACITY], [0, 0, 0, 0]).raw().toBuffer({ resolveWithObject: true });
+  return { data, width: info.width, height: info.height };
+}
+
+export class Watermarker {
+  private readonly tiles = new Map<string, Promise<Tile>>();
+
+  /** The tile for a text at a page width, rendered once; the least recently used are let go. */
+  tile(text: string, pageWidth: number): Promise<Tile> {
+    const key = `${pageWidth}\u0000${text}`;
+    let tile = this.tiles.get(key);
+    if (tile) {
+      this.tiles.delete(key);
+    } else {
+      tile = renderTile(text, pageWidth);
+      tile.catch(() => this.tiles.delete(key));
+      if (this.tiles.size >= TILE_CACHE) this.tiles.delete(this.tiles.keys().next().value!);
+    }
+    this.tiles.set(key, tile);
+    return tile;
+  }
+
+  /**
+   * A page image scaled down to `width` (never enlarged: the web rendition is the most a reader gets),
+   * the watermark tiled over it, as JPEG.
+   */
+  async page(image: Buffer, width: number, text: string): Promise<{ bytes: Buffer; width: number }> {
+    const source = await sharp(image).metadata();
+    const out = Math.min(width, source.autoOrient?.width ?? source.width ?? width);
+    const tile = await this.tile(text, out);
+    const bytes = await sharp(image)
+      .resize({ width: out, withoutEnlargement: true })
+      .composite([{ input: tile.data, raw: { width: tile.width, height: tile.height, channels: 4 }, tile: true, blend: 'over' }])
+      .jpeg({ quality: 80 })
+      .toBuffer();
+    return { bytes, width: out };
+  }
+}
