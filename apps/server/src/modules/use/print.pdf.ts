@@ -40,7 +40,7 @@ export async function printPdf(facts: PrintFacts, sheets: PrintSheet[]): Promise
     doc.on('end', resolve);
     doc.on('error', reject);
   });
-  const header = `打印流水号 ${facts.serialNo}　查阅申请 ${facts.requestNo}　档案号 ${facts.dossierNo}　查阅人 ${facts.reader}　打印时间 ${facts.time}`;
+  const header = `打印流水号 ${facts.serialNo}\u3000查阅申请 ${facts.requestNo}\u3000档案号 ${facts.dossierNo}\u3000查阅人 ${facts.reader}\u3000打印时间 ${facts.time}`;
   const width = PAGE_W - 2 * MARGIN;
   sheets.forEach((sheet, i) => {
     doc.addPage({ size: 'A4', margin: 0 });
@@ -51,7 +51,7 @@ export async function printPdf(facts: PrintFacts, sheets: PrintSheet[]): Promise
     const height = PAGE_H - top - MARGIN - FOOT;
     doc.image(sheet.image, MARGIN, top, { fit: [width, height], align: 'center', valign: 'center' });
     doc.font(FONT).fontSize(SIZE).fillColor('#333333');
-    doc.text(`${facts.serialNo}　第 ${i + 1} 页/共 ${sheets.length} 页`, MARGIN, PAGE_H - MARGIN - 12, { width, align: 'center', lineBreak: false });
+    doc.text(`${facts.serialNo}\u3000第 ${i + 1} 页/共 ${sheets.length} 页`, MARGIN, PAGE_H - MARGIN - 12, { width, align: 'center', lineBreak: false });
   });
   doc.end();
   await done;

@@ -39,7 +39,7 @@ export interface Tile {
 }
 
 export function watermarkText(f: WatermarkFacts): string {
-  return [`${f.reader}　${f.unit}`, `${f.time}　${f.address ?? '地址不详'}`, `查阅申请 ${f.requestNo}`].join('\n');
+  return [`${f.reader}\u3000${f.unit}`, `${f.time}\u3000${f.address ?? '地址不详'}`, `查阅申请 ${f.requestNo}`].join('\n');
 }
 
 /** YYYY-MM-DD HH:mm in Beijing time (UTC+8, no daylight saving). */
@@ -51,10 +51,9 @@ function escapeMarkup(s: string): string {
   return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' })[c]!);
 }
 
-/** A tile of the text turned diagonally, with room around it, as raw RGBA at the watermark's opacity. */
-export async function renderTile(text: string, pageWidth: number): Promise<Tile> {
-  const px = Math.max(10, Math.round((BASE_FONT_PX * pageWidth) / BASE_WIDTH));
-  const glyphs = await sharp({
+/** The text set in the shipped font at `px` pixels, upright, as a PNG with transparency. */
+export async function renderText(text: string, px: number): Promise<Buffer> {
+  return sharp({
     text: {
       text: `<span foreground="${INK}" font_desc="${FONT_FAMILY} ${px}px">${escapeMarkup(text)}</span>`,
       fontfile: FONT_FILE,
@@ -65,7 +64,12 @@ export async function renderTile(text: string, pageWidth: number): Promise<Tile>
       dpi: 72,
     },
   }).png().toBuffer();
-  const turned = await sharp(glyphs)
+}
+
+/** A tile of the text turned diagonally, with room around it, as raw RGBA at the watermark's opacity. */
+export async function renderTile(text: string, pageWidth: number): Promise<Tile> {
+  const px = Math.max(10, Math.round((BASE_FONT_PX * pageWidth) / BASE_WIDTH));
+  const turned = await sharp(await renderText(text, px))
     .rotate(ANGLE_DEG, { background: { r: 0, g: 0, b: 0, alpha: 0 } })
     .extend({ top: px * 2, bottom: px * 2, left: px * 3, right: px * 3, background: { r: 0, g: 0, b: 0, alpha: 0 } })
     .png()
