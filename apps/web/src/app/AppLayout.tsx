@@ -5,6 +5,7 @@ import { Outlet, useLocation, useNavigate } from 'react-router-dom';
 import { ChangePasswordModal } from '../features/account/ChangePasswordModal';
 import { RebindTotpModal } from '../features/account/RebindTotpModal';
 import { TaskBell } from '../features/dashboard/TaskBell';
+import { AlertBell } from '../features/alerts/AlertBell';
 import { IdleWatcher } from '../session/IdleWatcher';
 import { useMe, useSession } from '../session/SessionProvider';
 import { TASK_HOLDERS, allowedPages } from './pages';
@@ -40,6 +41,7 @@ export function AppLayout() {
         </Flex>
         <Flex align="center" gap={4}>
           {can(...TASK_HOLDERS) && <TaskBell />}
+          {can('alert.manage') && <AlertBell />}
           <Dropdown
             trigger={['click']}
             menu={{

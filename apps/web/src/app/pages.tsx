@@ -3,6 +3,7 @@ import {
   SettingOutlined, TeamOutlined,
 } from '@ant-design/icons';
 import { BarChartOutlined, BellOutlined, ContainerOutlined, FileDoneOutlined, ImportOutlined, SearchOutlined } from '@ant-design/icons';
+import { AlertOutlined } from '@ant-design/icons';
 import type { Permission } from '@dangan/domain';
 import { lazy, type ComponentType, type LazyExoticComponent, type ReactNode } from 'react';
 
@@ -85,6 +86,7 @@ export const PAGES: PageDef[] = [
     component: lazy(() => import('../features/roles/RolesPage')),
   },
   { path: '/sessions', label: '在线会话', icon: <DesktopOutlined />, any: ['session.manage'], component: lazy(() => import('../features/sessions/SessionsPage')) },
+  { path: '/alerts', label: '安全预警', icon: <AlertOutlined />, any: ['alert.manage'], component: lazy(() => import('../features/alerts/AlertsPage')) },
   {
     path: '/dictionary', label: '数据字典', icon: <BookOutlined />, any: ['system.dictionary', 'security.dictionary'],
     component: lazy(() => import('../features/dictionary/DictionaryPage')),
