@@ -4,6 +4,7 @@ import {
 } from '@ant-design/icons';
 import { BarChartOutlined, BellOutlined, ContainerOutlined, FileDoneOutlined, ImportOutlined, SearchOutlined } from '@ant-design/icons';
 import { AlertOutlined } from '@ant-design/icons';
+import { CheckSquareOutlined, FileSearchOutlined } from '@ant-design/icons';
 import type { Permission } from '@dangan/domain';
 import { lazy, type ComponentType, type LazyExoticComponent, type ReactNode } from 'react';
 
@@ -46,6 +47,14 @@ export const PAGES: PageDef[] = [
   {
     path: '/search', label: '全文检索', icon: <SearchOutlined />, any: ['dossier.read'],
     component: lazy(() => import('../features/search/SearchPage')),
+  },
+  {
+    path: '/use/requests', label: '查阅申请', icon: <FileSearchOutlined />, any: ['access.request'],
+    component: lazy(() => import('../features/use/RequestsPage')),
+  },
+  {
+    path: '/use/approvals', label: '查阅审批', icon: <CheckSquareOutlined />, any: ['access.approve'],
+    component: lazy(() => import('../features/use/ApprovalsPage')),
   },
   {
     path: '/tasks', label: '我的待办', icon: <BellOutlined />, any: TASK_HOLDERS,

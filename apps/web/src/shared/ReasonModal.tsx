@@ -7,7 +7,7 @@ import { useErrorHandler } from './errors';
  * reasons one click away, the consequences said before, server errors shown on the field.
  */
 export function ReasonModal({
-  open, title, name, okText, warning, detail, reasons, placeholder, width = 480, onClose, onSubmit,
+  open, title, name, okText, warning, detail, reasons, placeholder, width = 480, label = '删除原因', onClose, onSubmit,
 }: {
   open: boolean;
   title: string;
@@ -19,6 +19,8 @@ export function ReasonModal({
   reasons: readonly string[];
   placeholder: string;
   width?: number;
+  /** The reason field's label (不批准理由, 撤销原因 …). */
+  label?: string;
   onClose: () => void;
   onSubmit: (reason: string) => Promise<unknown>;
 }) {
@@ -58,9 +60,9 @@ export function ReasonModal({
       <Alert type="warning" showIcon style={{ marginBottom: 16 }} title={warning} description={detail} />
       <Form form={form} name={name} layout="vertical" onFinish={(v) => void submit(v)}>
         <Form.Item
-          label="删除原因"
+          label={label}
           name="reason"
-          rules={[{ required: true, whitespace: true, message: '请填写删除原因' }, { max: 200, message: '不超过 200 个字' }]}
+          rules={[{ required: true, whitespace: true, message: `请填写${label}` }, { max: 200, message: '不超过 200 个字' }]}
           style={{ marginBottom: 8 }}
         >
           <Input.TextArea rows={3} maxLength={200} showCount autoFocus placeholder={placeholder} />

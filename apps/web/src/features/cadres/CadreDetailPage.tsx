@@ -10,6 +10,7 @@ import { formatDateTime } from '../../shared/format';
 import { dictionaryLabel } from '../../shared/queries';
 import { CadreFormModal, type CadreDialog } from './CadreFormModal';
 import { DossierCard } from './DossierCard';
+import { RelativesCard } from '../use/RelativesCard';
 import { showPartialDate } from './format';
 import { useCadre, useCadreDictionaries, type CadreDictionaries } from './queries';
 
@@ -122,6 +123,7 @@ export default function CadreDetailPage() {
           <Descriptions bordered size="small" column={{ xs: 1, md: 2, xl: 3 }} items={cadreItems(cadre, dicts)} styles={{ label: { width: 150, whiteSpace: 'nowrap' } }} />
         </Card>
         <DossierCard cadre={cadre} />
+        <RelativesCard cadreId={cadre.id} />
       </Flex>
       <CadreFormModal dialog={dialog} onClose={() => setDialog(null)} />
     </>

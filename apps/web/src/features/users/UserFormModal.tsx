@@ -22,6 +22,8 @@ interface Values {
   scopeKind: ScopeKind;
   scopeUnitIds: string[];
   clearance: string | null;
+  idNumber: string;
+  birthDate: string;
 }
 
 export type UserDialog = { mode: 'create' } | { mode: 'edit'; user: User };
@@ -64,14 +66,20 @@ export function UserFormModal({
             scopeKind: dialog.user.scope.kind,
             scopeUnitIds: dialog.user.scope.unitIds,
             clearance: dialog.user.clearance,
+            idNumber: dialog.user.idNumber ?? '',
+            birthDate: dialog.user.birthDate ?? '',
           }
-        : { username: '', displayName: '', password: '', roleIds: [], scopeKind: 'own_unit', scopeUnitIds: [], clearance: null, unitId: me.user.unitId },
+        : {
+            username: '', displayName: '', password: '', roleIds: [], scopeKind: 'own_unit', scopeUnitIds: [], clearance: null, unitId: me.user.unitId,
+            idNumber: '', birthDate: '',
+          },
     );
   }, [dialog, form, me.user.unitId]);
 
   const save = useMutation({
     mutationFn: async (v: Values) => {
       const scope = { kind: v.scopeKind, unitIds: v.scopeKind === 'named_units' ? v.scopeUnitIds : [] };
+      const identity = { idNumber: v.idNumber?.trim() || null, birthDate: v.birthDate?.trim() || null };
       if (editing) {
         const clearance = v.clearance ?? null;
         return call(api.users.update, {
@@ -80,6 +88,7 @@ export function UserFormModal({
             displayName: v.displayName.trim(),
             unitId: v.unitId,
             scope,
+            ...identity,
             // Only a holder of 涉密等级 authority may send it at all.
             ...(canClearance && clearance !== editing.clearance ? { clearance } : {}),
           },
@@ -94,6 +103,7 @@ export function UserFormModal({
           roleIds: canAssign ? (v.roleIds ?? []) : [],
           scope,
           clearance: v.clearance ?? null,
+          ...identity,
         },
       });
     },
@@ -177,6 +187,18 @@ export function UserFormModal({
             <Select mode="multiple" allowClear placeholder="请选择角色" options={roleOptions(roles, me.permissions)} optionFilterProp="label" />
           </Form.Item>
         )}
+        <Row gutter={16}>
+          <Col span={12}>
+            <Form.Item label="本人公民身份号码" name="idNumber" extra="用于查阅回避（不得查阅本人及亲属档案），可不填">
+              <Input maxLength={20} autoComplete="off" data-testid="user-id-number" />
+            </Form.Item>
+          </Col>
+          <Col span={12}>
+            <Form.Item label="本人出生日期" name="birthDate" extra="如 1980-05-07；填写身份证号时可不填">
+              <Input maxLength={20} autoComplete="off" data-testid="user-birth-date" />
+            </Form.Item>
+          </Col>
+        </Row>
         <ScopeFields />
         {editing && <Alert type="info" showIcon title="角色请通过“设置角色”修改；密码与动态口令请通过对应的重置操作处理。" />}
       </Form>
