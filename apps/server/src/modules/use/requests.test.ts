@@ -153,6 +153,18 @@ describe('家庭成员', () => {
   });
 });
 
+describe('a user\'s own identity', () => {
+  it('is set by the security officer: the ID number checked and normalized, the birth date taken from it', async () => {
+    const kin = await ok<{ idNumber: string; birthDate: string }>(sec.get(`/api/users/${ids.ukin}`));
+    expect(kin).toMatchObject({ idNumber: ID.spouse, birthDate: '1949-12-31' });
+    await refused(sec.patch(`/api/users/${ids.ukin}`, { body: { idNumber: '11010519491231002Y' } }), 422, 'ID_NUMBER_INVALID');
+    await refused(sec.patch(`/api/users/${ids.ukin}`, { body: { idNumber: '110105194912310021' } }), 422, 'ID_NUMBER_INVALID');
+    const changed = await ok<{ birthDate: string }>(sec.patch(`/api/users/${ids.ufarreader}`, { body: { birthDate: '1985.06.15' } }));
+    expect(changed.birthDate).toBe('1985-06-15');
+    expect((await auditOf('user.update')).at(-1)!.detail).toContain('1985-06-15');
+  });
+});
+
 describe('the requester\'s lookup', () => {
   it('finds cadres of his scope by name, initials or 档案号 with class counts, and lists a dossier\'s materials', async () => {
     const found = await ok<AccessCadre[]>(agents.ureader!.get('/api/access/cadres', { query: { q: '王' } }));
