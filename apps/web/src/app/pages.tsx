@@ -5,6 +5,7 @@ import {
 import { BarChartOutlined, BellOutlined, ContainerOutlined, FileDoneOutlined, ImportOutlined, SearchOutlined } from '@ant-design/icons';
 import { AlertOutlined } from '@ant-design/icons';
 import { CheckSquareOutlined, FileSearchOutlined } from '@ant-design/icons';
+import { PieChartOutlined, SolutionOutlined } from '@ant-design/icons';
 import type { Permission } from '@dangan/domain';
 import { lazy, type ComponentType, type LazyExoticComponent, type ReactNode } from 'react';
 
@@ -20,7 +21,7 @@ export interface PageDef {
 }
 
 /** Who has digitization tasks (rework, approvals, hand-overs, inspections); the officers have none. */
-export const TASK_HOLDERS: Permission[] = ['batch.manage', 'batch.approve', 'scan.ingest', 'scan.link', 'qc.inspect'];
+export const TASK_HOLDERS: Permission[] = ['batch.manage', 'batch.approve', 'scan.ingest', 'scan.link', 'qc.inspect', 'use.manage'];
 
 export const PAGES: PageDef[] = [
   { path: '/', label: '工作台', icon: <HomeOutlined />, any: [], component: lazy(() => import('../features/home/HomePage')) },
@@ -79,6 +80,18 @@ export const PAGES: PageDef[] = [
   {
     path: '/dashboard', label: '加工进度看板', icon: <BarChartOutlined />, any: ['batch.manage', 'batch.approve', 'qc.inspect', 'stats.read'],
     component: lazy(() => import('../features/dashboard/DashboardPage')),
+  },
+  {
+    path: '/stats', label: '统计分析', icon: <PieChartOutlined />, any: ['stats.read'],
+    component: lazy(() => import('../features/stats/StatsPage')),
+  },
+  {
+    path: '/use/lending', label: '借阅管理', icon: <SolutionOutlined />, any: ['use.manage'],
+    component: lazy(() => import('../features/use/LendingPage')),
+  },
+  {
+    path: '/use/my-lendings', label: '我的借阅', icon: <SolutionOutlined />, any: ['access.request'],
+    component: lazy(() => import('../features/use/LendingMinePage')),
   },
   {
     path: '/catalogue-import', label: '目录导入', icon: <ImportOutlined />, any: ['catalogue.import'],
