@@ -1,6 +1,7 @@
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ArchiveStats, Cadre, CadreStats, Figure, UseStats } from '@dangan/contracts';
+import type { AccessRequestState } from '../../platform/db/schema.use.js';
 import { newId } from '../../platform/ids.js';
 import { Agent, BOOT_PASSWORD, createTestApp, json, roleId, rootUnitId, type TestApp } from '../../../test/harness.js';
 
@@ -80,7 +81,7 @@ async function material(dossier: string, classCode: string, pages: number, proce
 }
 
 let seq = 0;
-async function request(key: string, dossier: string, purpose: string, state: string, createdAt: string): Promise<void> {
+async function request(key: string, dossier: string, purpose: string, state: AccessRequestState, createdAt: string): Promise<void> {
   ids[key] = newId();
   seq += 1;
   await db().insertInto('access_requests').values({
