@@ -5,6 +5,7 @@ import { ingestBench } from './ingest.bench.js';
 import { imagingBench } from './imaging.bench.js';
 import { ocrBench } from './ocr.bench.js';
 import { searchBench } from './search.bench.js';
+import { watermarkBench } from './watermark.bench.js';
 
 const args = process.argv.slice(2);
 const dbIndex = args.indexOf('--db');
@@ -22,6 +23,7 @@ const benches: Record<string, () => Promise<void>> = {
   imaging: () => imagingBench(),
   ocr: () => ocrBench(),
   search: () => searchBench(db, scale),
+  watermark: () => watermarkBench(db),
 };
 for (const name of which.length ? which : Object.keys(benches)) {
   const run = benches[name];
