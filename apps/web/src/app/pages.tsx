@@ -6,6 +6,7 @@ import { BarChartOutlined, BellOutlined, ContainerOutlined, FileDoneOutlined, Im
 import { AlertOutlined } from '@ant-design/icons';
 import { CheckSquareOutlined, FileSearchOutlined } from '@ant-design/icons';
 import { PieChartOutlined, SolutionOutlined } from '@ant-design/icons';
+import { HistoryOutlined, ReadOutlined } from '@ant-design/icons';
 import type { Permission } from '@dangan/domain';
 import { lazy, type ComponentType, type LazyExoticComponent, type ReactNode } from 'react';
 
@@ -54,6 +55,14 @@ export const PAGES: PageDef[] = [
     component: lazy(() => import('../features/use/RequestsPage')),
   },
   {
+    path: '/reading', label: '我的查阅', icon: <ReadOutlined />, any: ['access.read'],
+    component: lazy(() => import('../features/reading/ReadingGrantsPage')),
+  },
+  {
+    path: '/reading/:requestId/:dossierId', label: '在线查阅', icon: null, any: ['access.read'], hidden: true,
+    component: lazy(() => import('../features/reading/ReaderPage')),
+  },
+  {
     path: '/use/approvals', label: '查阅审批', icon: <CheckSquareOutlined />, any: ['access.approve'],
     component: lazy(() => import('../features/use/ApprovalsPage')),
   },
@@ -88,6 +97,10 @@ export const PAGES: PageDef[] = [
   {
     path: '/use/lending', label: '借阅管理', icon: <SolutionOutlined />, any: ['use.manage'],
     component: lazy(() => import('../features/use/LendingPage')),
+  },
+  {
+    path: '/use/reading-log', label: '查阅记录', icon: <HistoryOutlined />, any: ['use.manage'],
+    component: lazy(() => import('../features/reading/ReadingLogPage')),
   },
   {
     path: '/use/my-lendings', label: '我的借阅', icon: <SolutionOutlined />, any: ['access.request'],

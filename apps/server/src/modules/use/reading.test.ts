@@ -43,7 +43,7 @@ async function refused(res: Promise<LightMyRequestResponse>, status: number, cod
 async function addPages(key: string, dossierId: string, materialId: string, count: number) {
   const store = blobPort(t.core.blobs, async () => 'sm4');
   const now = t.clock.now().toISOString();
-  const put = async (bytes: Buffer, kind: string) => {
+  const put = async (bytes: Buffer, kind: 'original' | 'master' | 'web') => {
     const { id } = await store.put(bytes, 'sha256');
     if (!(await db().selectFrom('blobs').select('id').where('id', '=', id).executeTakeFirst())) {
       await db().insertInto('blobs').values({ id, algorithm: 'sha256', hash: id.slice(7), size: bytes.length, kind, format: 'jpeg', created_at: now }).execute();
