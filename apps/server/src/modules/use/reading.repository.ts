@@ -67,13 +67,15 @@ export function readingRepository(db: Executor, kind: DatabaseKind) {
         .execute();
     },
 
+    /** A page with its material and dossier number, for one page view. */
     async page(pageId: string) {
       return db
         .selectFrom('pages')
+        .innerJoin('dossiers', 'dossiers.id', 'pages.dossier_id')
         .leftJoin('materials', 'materials.id', 'pages.material_id')
         .select([
           'pages.id', 'pages.dossier_id', 'pages.material_id', 'pages.page_no', 'pages.web_blob_id', 'pages.deleted_at',
-          'materials.class_code', 'materials.name as material_name', 'materials.deleted_at as material_deleted_at',
+          'materials.class_code', 'materials.name as material_name', 'materials.deleted_at as material_deleted_at', 'dossiers.dossier_no',
         ])
         .where('pages.id', '=', pageId)
         .executeTakeFirst();

@@ -144,12 +144,11 @@ export class ReadingService {
   async pageImage(actor: Actor, sessionId: string, pageId: string, width: number): Promise<Buffer> {
     const { window, grant } = await this.live(actor, sessionId);
     const page = await this.repo.page(pageId);
-    const dossier = await this.repo.dossier(window.dossier_id);
     const granted = page && !page.deleted_at && page.dossier_id === window.dossier_id && page.material_id && page.class_code
       && !page.material_deleted_at && materialGranted(grant, { id: page.material_id, class_code: page.class_code });
     if (!granted) {
       await this.deps.audit.record(actor.audit, {
-        action: 'reading.page.view', result: 'denied', objectType: 'page', objectId: pageId, objectLabel: dossier?.dossier_no ?? '',
+        action: 'reading.page.view', result: 'denied', objectType: 'page', objectId: pageId,
         detail: { sessionId, requestNo: grant.requestNo },
       });
       throw forbidden('NOT_GRANTED', '该页不在您的查阅授权范围内');
@@ -169,7 +168,7 @@ export class ReadingService {
       await r.touchSession(window.id, at);
       await this.deps.audit.append(trx, actor.audit, {
         action: 'reading.page.view', objectType: 'page', objectId: page.id,
-        objectLabel: `${dossier?.dossier_no ?? ''}·${page.material_name ?? ''}·第${page.page_no ?? '?'}页`,
+        objectLabel: `${page.dossier_no}·${page.material_name ?? ''}·第${page.page_no ?? '?'}页`,
         detail: { sessionId: window.id, requestNo: grant.requestNo, materialId: page.material_id, pageNo: page.page_no, width },
       });
     });

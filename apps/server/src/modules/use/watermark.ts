@@ -34,11 +34,17 @@ export interface WatermarkFacts {
   requestNo: string;
 }
 
-/** How strongly each pixel of a tile is inked, 0–255, already at the watermark's opacity. */
+/**
+ * How strongly each pixel of a tile is inked, 0–255, already at the watermark's opacity; `inked` lists
+ * the pixels with ink (most of a tile is clear), so a page visits only those.
+ */
 export interface Tile {
   mask: Uint8Array;
   width: number;
   height: number;
+  inkX: Uint16Array;
+  inkY: Uint16Array;
+  inkWeight: Uint8Array;
 }
 
 export function watermarkText(f: WatermarkFacts): string {
@@ -80,7 +86,14 @@ export async function renderTile(text: string, pageWidth: number): Promise<Tile>
   const { data, info } = await sharp(turned).ensureAlpha().extractChannel(3).raw().toBuffer({ resolveWithObject: true });
   const mask = new Uint8Array(data.length);
   for (let i = 0; i < data.length; i++) mask[i] = Math.round(data[i]! * OPACITY);
-  return { mask, width: info.width, height: info.height };
+  const at: number[] = [];
+  for (let i = 0; i < mask.length; i++) if (mask[i] !== 0) at.push(i);
+  return {
+    mask, width: info.width, height: info.height,
+    inkX: Uint16Array.from(at, (i) => i % info.width),
+    inkY: Uint16Array.from(at, (i) => Math.floor(i / info.width)),
+    inkWeight: Uint8Array.from(at, (i) => mask[i]!),
+  };
 }
 
 export class Watermarker {
@@ -106,36 +119,36 @@ export class Watermarker {
    * the watermark tiled over it, as JPEG.
    */
   async page(image: Buffer, width: number, text: string): Promise<{ bytes: Buffer; width: number }> {
-    const source = await sharp(image).metadata();
-    const out = Math.min(width, source.autoOrient?.width ?? source.width ?? width);
-    const tile = await this.tile(text, out);
-    let decoder = sharp(image).resize({ width: out, withoutEnlargement: true });
+    let decoder = sharp(image).resize({ width, withoutEnlargement: true });
     // libvips hands out RGB unless told otherwise; a greyscale scan stays one channel, decoded and encoded.
-    if (source.channels === 1) decoder = decoder.toColourspace('b-w');
+    if ((await sharp(image).metadata()).channels === 1) decoder = decoder.toColourspace('b-w');
     const { data, info } = await decoder.raw().toBuffer({ resolveWithObject: true });
-    inkOver(data, info.width, info.height, info.channels, tile);
+    inkOver(data, info.width, info.height, info.channels, await this.tile(text, info.width));
     let encoder = sharp(data, { raw: { width: info.width, height: info.height, channels: info.channels } });
     if (info.channels === 1) encoder = encoder.toColourspace('b-w');
-    const bytes = await encoder.jpeg({ quality: 80 }).toBuffer();
+    const bytes = await encoder.jpeg({ quality: 80, optimiseCoding: false }).toBuffer();
     return { bytes, width: info.width };
   }
 }
 
-/** Blends the ink towards its grey by the tile's mask, repeated over the whole image, in place. */
+/** Blends the pixels towards the ink's grey by the tile's mask, the tile repeated over the whole image, in place. */
 export function inkOver(pixels: Buffer, width: number, height: number, channels: number, tile: Tile): void {
-  const { mask, width: tw, height: th } = tile;
-  for (let y = 0; y < height; y++) {
-    const row = (y % th) * tw;
-    let p = y * width * channels;
-    for (let x = 0, tx = 0; x < width; x++, p += channels) {
-      const m = mask[row + tx]!;
-      if (m !== 0) {
+  const { inkX, inkY, inkWeight, width: tw, height: th } = tile;
+  const n = inkWeight.length;
+  for (let oy = 0; oy < height; oy += th) {
+    for (let ox = 0; ox < width; ox += tw) {
+      const whole = ox + tw <= width && oy + th <= height;
+      for (let i = 0; i < n; i++) {
+        const x = ox + inkX[i]!;
+        const y = oy + inkY[i]!;
+        if (!whole && (x >= width || y >= height)) continue;
+        const m = inkWeight[i]!;
+        const p = (y * width + x) * channels;
         for (let k = 0; k < channels; k++) {
           const v = pixels[p + k]!;
           pixels[p + k] = v + (((INK - v) * m + 127) / 255 | 0);
         }
       }
-      if (++tx === tw) tx = 0;
     }
   }
 }
