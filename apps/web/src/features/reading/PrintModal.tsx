@@ -35,7 +35,7 @@ export function PrintModal({ sessionId, catalogue, csrfToken, onClose, onPrinted
 
   return (
     <Modal open title="打印查阅材料" okText="生成并打印" cancelText="取消" onCancel={onClose} onOk={() => void submit()}
-      okButtonProps={{ disabled: chosen.length === 0 || left <= 0, loading: busy, 'data-testid': 'print-confirm' } as object}>
+      okButtonProps={{ disabled: chosen.length === 0 || left <= 0, loading: busy, ...{ 'data-testid': 'print-confirm' } }}>
       <Typography.Paragraph type="secondary">
         本次授权还可打印 {Math.max(0, left)} 次（上限 {catalogue.printLimit} 次），每次打印计一次。打印件每页带水印和打印流水号，并记入打印记录。
       </Typography.Paragraph>
