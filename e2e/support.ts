@@ -151,6 +151,22 @@ export class ApiSession {
     return { status: res.status, json };
   }
 
+  /** A request whose body is a file (scan uploads): the raw bytes with their type. */
+  async upload<T = Record<string, unknown>>(path: string, bytes: Buffer, type: string): Promise<{ status: number; json: T }> {
+    const res = await fetch(`${this.base}${path}`, {
+      method: 'POST',
+      headers: { 'content-type': type, cookie: this.cookie, 'x-csrf-token': this.csrf },
+      body: bytes,
+    });
+    return { status: res.status, json: (await res.json().catch(() => ({}))) as T };
+  }
+
+  /** A file answer (images, PDFs) with its status and headers. */
+  async fetchBytes(path: string): Promise<{ status: number; bytes: Buffer; headers: Headers }> {
+    const res = await fetch(`${this.base}${path}`, { headers: { cookie: this.cookie } });
+    return { status: res.status, bytes: Buffer.from(await res.arrayBuffer()), headers: res.headers };
+  }
+
   /** First login of a bootstrap officer: password change and TOTP enrolment, as the UI would do. */
   async firstLogin(username: string, initial: string, next: string): Promise<void> {
     const { TOTP, Secret } = await import('otpauth');

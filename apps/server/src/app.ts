@@ -70,16 +70,16 @@ import { dashboardRoutes } from './modules/dashboard/dashboard.routes.js';
 import { ReadingService } from './modules/use/reading.service.js';
 import { PrintService } from './modules/use/print.service.js';
 import { readingRoutes } from './modules/use/reading.routes.js';
-import { LendingService } from './modules/use/lending.service.js';
-import { lendingRoutes } from './modules/use/lending.routes.js';
-import { StatsService } from './modules/stats/stats.service.js';
-import { statsRoutes } from './modules/stats/stats.routes.js';
 import { RequestsService } from './modules/use/requests.service.js';
 import { requestsRoutes } from './modules/use/requests.routes.js';
 import { RelativesService } from './modules/use/relatives.service.js';
 import { relativesRoutes } from './modules/use/relatives.routes.js';
 import { AlertsService } from './modules/alerts/alerts.service.js';
 import { alertsRoutes } from './modules/alerts/alerts.routes.js';
+import { LendingService } from './modules/use/lending.service.js';
+import { lendingRoutes } from './modules/use/lending.routes.js';
+import { StatsService } from './modules/stats/stats.service.js';
+import { statsRoutes } from './modules/stats/stats.routes.js';
 
 export interface Core {
   handle: DbHandle;
@@ -124,16 +124,16 @@ export interface Core {
   prints: PrintService;
   /** Periodic chores `serve` runs (search catch-up, expiring grants, overdue lending, alerts). */
   housekeeping: Housekeeping;
-  /** Paper lending (借阅): hand-out, return, overdue reminders. */
-  lending: LendingService;
-  /** Statistics (统计分析): archive, use, cadre body. */
-  stats: StatsService;
   /** Access requests (查阅申请), their approvals by 干部管理权限, revocation and expiry of grants. */
   requests: RequestsService;
   /** Cadres' family members (家庭成员), for 回避. */
   relatives: RelativesService;
   /** Security alerts (安全预警) raised from the audit log. */
   alerts: AlertsService;
+  /** Paper lending (借阅): hand-out, return, overdue reminders. */
+  lending: LendingService;
+  /** Statistics (统计分析): archive, use, cadre body. */
+  stats: StatsService;
   close(): Promise<void>;
 }
 
@@ -193,12 +193,12 @@ export async function openCore(options: CoreOptions): Promise<Core> {
   const housekeeping = new Housekeeping()
     // Page text is indexed as it is read; catalogue changes (cadres, dossiers, materials) are caught up here.
     .add({ name: 'search.catch-up', label: '检索索引补建', everyMs: 15_000, run: () => search.indexPending() });
-  const lending = new LendingService(moduleDeps);
-  housekeeping.add({ name: 'lending.overdue', label: '借阅逾期提醒', everyMs: 3_600_000, run: () => lending.remindOverdue() });
   const requests = new RequestsService(moduleDeps);
   housekeeping.add({ name: 'access.expire', label: '查阅授权到期', everyMs: 30_000, run: () => requests.approvals.expire() });
   const alerts = new AlertsService(moduleDeps);
   housekeeping.add({ name: 'alerts.scan', label: '安全预警扫描', everyMs: 5_000, run: () => alerts.scan() });
+  const lending = new LendingService(moduleDeps);
+  housekeeping.add({ name: 'lending.overdue', label: '借阅逾期提醒', everyMs: 3_600_000, run: () => lending.remindOverdue() });
   const jobs = new JobRegistry()
     .register(dossierCheckJob(moduleDeps, checks))
     .register(searchIndexJob(search))
@@ -229,11 +229,11 @@ export async function openCore(options: CoreOptions): Promise<Core> {
     reading,
     prints: new PrintService(moduleDeps, reading),
     housekeeping,
-    lending,
-    stats: new StatsService(moduleDeps),
     requests,
     relatives: new RelativesService(moduleDeps),
     alerts,
+    lending,
+    stats: new StatsService(moduleDeps),
     close: async () => {
       await runner.stop();
       await imaging.destroy();
@@ -301,11 +301,11 @@ export async function buildApp(core: Core, options: AppOptions = {}): Promise<Fa
   checksRoutes(router, core.checks);
   dashboardRoutes(router, core.dashboard);
   readingRoutes(router, core.reading, core.prints);
-  lendingRoutes(router, core.lending);
-  statsRoutes(router, core.stats);
   requestsRoutes(router, core.requests);
   relativesRoutes(router, core.relatives);
   alertsRoutes(router, core.alerts);
+  lendingRoutes(router, core.lending);
+  statsRoutes(router, core.stats);
   ocrRoutes(router, core.ocr, new ProofreadService(core.handle.db, core.handle.kind, core.clock, core.audit, core.access, core.search));
 
   // The API description is for signed-in users like the rest of the API.

@@ -8,11 +8,11 @@ import { searchApi } from './search.js';
 import { projectApi } from './project.js';
 import { checksApi } from './checks.js';
 import { dashboardApi } from './dashboard.js';
+import { alertsApi } from './alerts.js';
+import { useApi } from './use.js';
 import { readingApi } from './reading.js';
 import { lendingApi } from './lending.js';
 import { statsApi } from './stats.js';
-import { alertsApi } from './alerts.js';
-import { useApi } from './use.js';
 
 const PermissionCode = z.enum(ALL_PERMISSIONS as [Permission, ...Permission[]]);
 const ScopeKind = z.enum(['own_unit', 'unit_and_below', 'named_units', 'all']);
@@ -445,15 +445,15 @@ export const api = {
 
   ...dashboardApi,
 
+  ...alertsApi,
+
+  ...useApi,
+
   ...readingApi,
 
   ...lendingApi,
 
   ...statsApi,
-
-  ...alertsApi,
-
-  ...useApi,
 
   settings: {
     list: endpoint({

@@ -220,7 +220,10 @@ export async function up(db: AnyDb): Promise<void> {
     .addColumn('id', 'integer', (c) => c.primaryKey())
     .addColumn('last_seq', 'integer', (c) => c.notNull())
     .execute();
-  await db.insertInto('alert_cursor').values({ id: 1, last_seq: 0 }).execute();
+  // Alerts judge what happens from now on: an archive that upgrades is not flooded with alerts about
+  // its whole past (which the auditor can still read in the log).
+  const head = await db.selectFrom('audit_head').select('last_seq').where('id', '=', 1).executeTakeFirst();
+  await db.insertInto('alert_cursor').values({ id: 1, last_seq: Number(head?.last_seq ?? 0) }).execute();
   await db.schema
     .createTable('user_login_addresses')
     .addColumn('user_id', 'text', (c) => c.notNull().references('users.id'))

@@ -1,0 +1,361 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Secret, TOTP } from 'otpauth';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import sharp from 'sharp';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ApiSession, launchBrowser, shot, startSystem, type RunningSystem } from './support.js';
+
+/*
+ * Issue 7, controlled use, in real Chromium against the built system: a reader asks to read classes 1
+ * and 9 of one cadre's dossier; his request for his wife's dossier is refused for 回避 with the reason;
+ * the leader approves the first (shortening the grant to a few minutes); the reader sees only those
+ * classes, every page a watermarked rendition (not the master, which is refused to him); he prints
+ * within his limit and is refused past it; he pages too fast and the security officer acknowledges the
+ * alert; the grant runs out and access ends; the clerk's reading log and the auditor's log show it all;
+ * statistics give a user scoped to one unit that unit's counts only.
+ */
+
+function poll<T>(fn: () => Promise<T> | T, timeout = 30_000) {
+  return expect.poll(fn, { timeout, interval: 300 });
+}
+
+const INITIAL = 'Initial-Passw0rd-1';
+const PASSWORD = 'Use-Passw0rd-2026';
+
+/** A valid 18-digit citizen ID number (GB 11643 check character) for a birth date. */
+function idNumber(region: string, birth: string, order: string): string {
+  const first17 = `${region}${birth.replace(/-/g, '')}${order}`;
+  const weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+  const sum = [...first17].reduce((s, c, i) => s + Number(c) * weights[i]!, 0);
+  return first17 + '10X98765432'[sum % 11]!;
+}
+
+const READER_BIRTH = '1985-04-12';
+const READER_ID = idNumber('370102', READER_BIRTH, '123');
+
+const USERS = {
+  clerk: { username: 'liguan', name: '李档管', roles: ['archivist', 'scanner'], unit: 'ROOT', scope: 'unit_and_below' },
+  leader: { username: 'sunling', name: '孙领导', roles: ['leader'], unit: 'ROOT', scope: 'unit_and_below' },
+  reader: { username: 'zhoucha', name: '周查阅', roles: ['reader'], unit: 'CZJ', scope: 'own_unit' },
+  analyst: { username: 'wutong', name: '吴统计', roles: ['archivist'], unit: 'JYJ', scope: 'own_unit' },
+} as const;
+type Who = keyof typeof USERS | 'secadmin' | 'auditor';
+
+// 李明's dossier: classes 1 and 9 are asked for, class 3 must stay invisible.
+const DOSSIER = {
+  no: 'CY20260001', cadre: '李明', unit: 'CZJ',
+  materials: [
+    { classCode: '1', seq: '1-1', name: '干部履历表', formedOn: '2012.03', pages: 2 },
+    { classCode: '3', seq: '3-1', name: '2024年度考核登记表', formedOn: '2025.01', pages: 1 },
+    { classCode: '9-2', seq: '9-2-1', name: '干部任免审批表', formedOn: '2020.06', pages: 1 },
+  ],
+};
+const HIDDEN = '2024年度考核登记表';
+
+async function scanPage(title: string, n: number): Promise<Buffer> {
+  const W = 1240;
+  const H = 1754;
+  const lines = ['姓名：李明　性别：男　民族：汉族', `出生年月：1978年${n + 1}月　籍贯：山东济南`, '学历学位：大学本科　工学学士', '2001.07—2005.03　某市财政局科员', '奖惩情况：2019年度考核优秀'];
+  const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}">
+    <rect width="100%" height="100%" fill="#fff"/>
+    <text x="${W / 2}" y="220" font-family="Noto Sans CJK SC" font-size="60" font-weight="bold" text-anchor="middle" fill="#111">${title}</text>
+    ${lines.map((l, i) => `<text x="140" y="${400 + i * 110 + n * 7}" font-family="Noto Sans CJK SC" font-size="38" fill="#1a1a1a">${l}</text>`).join('')}
+    <text x="${W / 2}" y="${H - 120}" font-family="Noto Sans CJK SC" font-size="30" text-anchor="middle" fill="#333">第 ${n + 1} 页</text>
+  </svg>`;
+  return sharp(Buffer.from(svg)).flatten({ background: '#fff' }).jpeg({ quality: 88 }).withMetadata({ density: 300 }).toBuffer();
+}
+
+/** Mean absolute difference of two images' grey pixels at one size, 0–255. */
+async function difference(a: Buffer, b: Buffer): Promise<number> {
+  const grey = (x: Buffer) => sharp(x).resize(400, 560, { fit: 'fill' }).greyscale().raw().toBuffer();
+  const [pa, pb] = await Promise.all([grey(a), grey(b)]);
+  let sum = 0;
+  for (let i = 0; i < pa.length; i++) sum += Math.abs(pa[i]! - pb[i]!);
+  return sum / pa.length;
+}
+
+describe('controlled use journey on sqlite', () => {
+  let sys: RunningSystem;
+  let browser: Browser;
+  const api = new Map<Who, ApiSession>();
+  const passwords = new Map<Who, string>();
+  const totpSecrets = new Map<string, string>();
+  const lastStep = new Map<string, number>();
+  const tabs = new Map<Who, { context: BrowserContext; page: Page }>();
+  const problems: string[] = [];
+  const unitIds: Record<string, string> = {};
+  let dossierId = '';
+  const pageIds: Record<string, string[]> = {};
+  let requestNo = '';
+  let requestId = '';
+
+  async function totpCode(username: string): Promise<string> {
+    const totp = new TOTP({ secret: Secret.fromBase32(totpSecrets.get(username)!) });
+    for (;;) {
+      const step = Math.floor(Date.now() / 30_000);
+      if (step !== lastStep.get(username)) {
+        lastStep.set(username, step);
+        return totp.generate();
+      }
+      await new Promise((r) => setTimeout(r, 500));
+    }
+  }
+
+  const usernameOf = (who: Who) => (who === 'secadmin' || who === 'auditor' ? who : USERS[who].username);
+
+  /** The user's browser tab, signed in (again, when his session has lapsed) and on `path`. */
+  async function as(who: Who, path: string): Promise<Page> {
+    let entry = tabs.get(who);
+    if (!entry) {
+      const context = await browser.newContext({ viewport: { width: 1440, height: 960 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai', acceptDownloads: true });
+      const page = await context.newPage();
+      page.on('pageerror', (e) => problems.push(`[${who} pageerror] ${e.message}`));
+      page.on('console', (m) => {
+        if (m.type() === 'error' && !/status of 4\d\d/.test(m.text())) problems.push(`[${who} console] ${m.text()}`);
+      });
+      page.on('request', (r) => {
+        if (!r.url().startsWith(sys.url) && !/^(data|blob|about):/.test(r.url())) problems.push(`[outside request] ${r.url()}`);
+      });
+      entry = { context, page };
+      tabs.set(who, entry);
+    }
+    const { page } = entry;
+    await page.goto(`${sys.url}${path}`);
+    await page.getByTestId('main-menu').or(page.getByTestId('login-form')).waitFor();
+    if (await page.getByTestId('login-form').isVisible()) {
+      const username = usernameOf(who);
+      await page.getByLabel('用户名').fill(username);
+      await page.getByLabel('密码', { exact: true }).fill(passwords.get(who)!);
+      await page.getByRole('button', { name: '登录' }).click();
+      if (totpSecrets.has(username)) {
+        await page.getByTestId('totp-form').waitFor();
+        await page.getByLabel('动态口令').fill(await totpCode(username));
+        await page.getByRole('button', { name: '验证' }).click();
+      }
+      await page.waitForURL((u) => u.pathname !== '/login');
+      if (new URL(page.url()).pathname !== path.split('?')[0]) await page.goto(`${sys.url}${path}`);
+    }
+    return page;
+  }
+
+  /** A same-origin request from the user's tab, with his session (as his browser would send it). */
+  async function fetchIn(page: Page, path: string, init: { method?: string; body?: unknown } = {}): Promise<{ status: number; type: string; bytes: Buffer; text: string }> {
+    const r = await page.evaluate(async ({ p, m, b }) => {
+      const me = await fetch('/api/auth/me').then((x) => x.json()).catch(() => ({}));
+      const res = await fetch(p, {
+        method: m ?? 'GET',
+        headers: m && m !== 'GET' ? { 'content-type': 'application/json', 'x-csrf-token': (me as { csrfToken?: string }).csrfToken ?? '' } : {},
+        body: b === undefined ? undefined : JSON.stringify(b),
+      });
+      const buf = new Uint8Array(await res.arrayBuffer());
+      let bin = '';
+      for (let i = 0; i < buf.length; i++) bin += String.fromCharCode(buf[i]!);
+      return { status: res.status, type: res.headers.get('content-type') ?? '', b64: btoa(bin) };
+    }, { p: path, m: init.method, b: init.body });
+    const bytes = Buffer.from(r.b64, 'base64');
+    return { status: r.status, type: r.type, bytes, text: bytes.toString('utf8') };
+  }
+
+  async function toast(page: Page, kind: 'success' | 'error' = 'success'): Promise<string> {
+    const m = page.locator(`.ant-message-${kind}`).last();
+    await m.waitFor();
+    return m.innerText();
+  }
+
+  /** Audit events of one action, as the auditor's API lists them. */
+  async function audited(action: string): Promise<{ username: string; result: string; objectLabel: string | null }[]> {
+    const r = await api.get('auditor')!.call<{ items: { username: string; result: string; objectLabel: string | null }[] }>('GET', `/api/audit?action=${action}&pageSize=200`);
+    expect(r.status, JSON.stringify(r.json)).toBe(200);
+    return r.json.items;
+  }
+
+  beforeAll(async () => {
+    sys = await startSystem('sqlite');
+    const sec = new ApiSession(sys.url);
+    await sec.firstLogin('secadmin', sys.initialPassword('secadmin'), 'Sicher-Neu-9a!');
+    api.set('secadmin', sec);
+    passwords.set('secadmin', 'Sicher-Neu-9a!');
+    totpSecrets.set('secadmin', sec.totpSecret);
+    lastStep.set('secadmin', Math.floor(Date.now() / 30_000));
+    const auditor = new ApiSession(sys.url);
+    await auditor.firstLogin('auditor', sys.initialPassword('auditor'), 'Pruefer-Neu-9a!');
+    api.set('auditor', auditor);
+    passwords.set('auditor', 'Pruefer-Neu-9a!');
+    totpSecrets.set('auditor', auditor.totpSecret);
+    lastStep.set('auditor', Math.floor(Date.now() / 30_000));
+
+    const units = await sec.call<{ id: string; code: string }[]>('GET', '/api/units');
+    unitIds.ROOT = units.json.find((u) => u.code === 'ROOT')!.id;
+    for (const [code, name] of [['CZJ', '市财政局'], ['JYJ', '市教育局']] as const) {
+      const u = await sec.call<{ id: string }>('POST', '/api/units', { parentId: unitIds.ROOT, code, name });
+      expect(u.status, JSON.stringify(u.json)).toBe(200);
+      unitIds[code] = u.json.id;
+    }
+    const roles = await sec.call<{ id: string; code: string }[]>('GET', '/api/roles');
+    for (const [who, u] of Object.entries(USERS) as [keyof typeof USERS, (typeof USERS)[keyof typeof USERS]][]) {
+      const created = await sec.call('POST', '/api/users', {
+        username: u.username, displayName: u.name, unitId: unitIds[u.unit], password: INITIAL,
+        roleIds: u.roles.map((code) => roles.json.find((r) => r.code === code)!.id), scope: { kind: u.scope, unitIds: [] },
+        ...(who === 'reader' ? { idNumber: READER_ID, birthDate: READER_BIRTH } : {}),
+      });
+      expect(created.status, JSON.stringify(created.json)).toBe(200);
+      const session = new ApiSession(sys.url);
+      await session.firstLogin(u.username, INITIAL, PASSWORD);
+      if (session.totpSecret) {
+        totpSecrets.set(u.username, session.totpSecret);
+        lastStep.set(u.username, Math.floor(Date.now() / 30_000));
+      }
+      api.set(who, session);
+      passwords.set(who, PASSWORD);
+    }
+    // A reader who turns pages faster than anyone reads: three pages within a minute, for this journey.
+    for (const [key, value] of [['alerts.fastPagingPages', 3], ['alerts.fastPagingSeconds', 60]] as const) {
+      const r = await sec.call('PUT', `/api/settings/${key}`, { value });
+      expect(r.status, JSON.stringify(r.json)).toBe(200);
+    }
+
+    // The archive: 李明 (市财政局) with three materials scanned; 王芳, the reader's wife, also of 市财政局;
+    // 赵强 of 市教育局, for the scoped statistics.
+    const clerk = api.get('clerk')!;
+    const cadre = await clerk.call<{ id: string; dossier: { id: string } }>('POST', '/api/cadres', {
+      name: DOSSIER.cadre, gender: '1', birthDate: '1978-05-02', managingUnitId: unitIds.CZJ, dossier: { dossierNo: DOSSIER.no, custodianUnitId: unitIds.ROOT },
+    });
+    expect(cadre.status, JSON.stringify(cadre.json)).toBe(200);
+    dossierId = cadre.json.dossier.id;
+    for (const m of DOSSIER.materials) {
+      const r = await clerk.call('POST', `/api/dossiers/${dossierId}/materials`, { classCode: m.classCode, name: m.name, formedOn: m.formedOn, pages: m.pages });
+      expect(r.status, JSON.stringify(r.json)).toBe(200);
+    }
+    const wife = await clerk.call<{ id: string }>('POST', '/api/cadres', {
+      name: '王芳', gender: '2', birthDate: '1986-09-18', managingUnitId: unitIds.CZJ, dossier: { dossierNo: 'CY20260002', custodianUnitId: unitIds.ROOT },
+    });
+    expect(wife.status, JSON.stringify(wife.json)).toBe(200);
+    const spouse = await clerk.call('POST', `/api/cadres/${wife.json.id}/relatives`, {
+      relation: '10', name: USERS.reader.name, idNumber: READER_ID, birthDate: READER_BIRTH, workUnit: '市财政局',
+    });
+    expect(spouse.status, JSON.stringify(spouse.json)).toBe(200);
+    const other = await clerk.call('POST', '/api/cadres', {
+      name: '赵强', gender: '1', birthDate: '1990-01-20', managingUnitId: unitIds.JYJ, dossier: { dossierNo: 'CY20260003', custodianUnitId: unitIds.JYJ },
+    });
+    expect(other.status, JSON.stringify(other.json)).toBe(200);
+
+    const batch = await clerk.call<{ id: string }>('POST', '/api/scan-batches', { dossierId });
+    expect(batch.status, JSON.stringify(batch.json)).toBe(200);
+    let n = 0;
+    for (const m of DOSSIER.materials) {
+      for (let p = 1; p <= m.pages; p++) {
+        const name = `${DOSSIER.no}_${m.seq}_${p}.jpg`;
+        const r = await clerk.upload(`/api/scan-batches/${batch.json.id}/files?name=${encodeURIComponent(name)}`, await scanPage(m.name, n++), 'image/jpeg');
+        expect(r.status, JSON.stringify(r.json)).toBe(200);
+      }
+    }
+    await poll(async () => {
+      const b = await clerk.call<{ pages: { status: string }[] }>('GET', `/api/dossiers/${dossierId}/pages`);
+      return b.json.pages.map((x) => x.status).join();
+    }, 180_000).toBe('processed,processed,processed,processed');
+    const board = await clerk.call<{ materials: { seq: string; pageIds: string[] }[] }>('GET', `/api/dossiers/${dossierId}/pages`);
+    for (const m of board.json.materials) pageIds[m.seq] = m.pageIds;
+    expect(pageIds['1-1']).toHaveLength(2);
+    expect(pageIds['3-1']).toHaveLength(1);
+    expect(pageIds['9-2-1']).toHaveLength(1);
+    browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await sys?.stop();
+  });
+
+  it('the reader asks to read classes 1 and 9 of 李明\'s dossier, with one print', async () => {
+    const page = await as('reader', '/use/requests');
+    await page.getByTestId('request-new').click();
+    const form = page.getByTestId('request-form');
+    await form.getByTestId('request-cadre').locator('input').fill(DOSSIER.no);
+    const option = page.locator('.ant-select-dropdown:visible .ant-select-item-option', { hasText: DOSSIER.cadre });
+    await option.waitFor();
+    await option.click();
+    await form.getByTestId('request-purpose').click();
+    await page.locator('.ant-select-dropdown:visible .ant-select-item-option', { hasText: '干部考察' }).click();
+    await form.getByLabel('说明').fill('拟提拔考察，核实履历与任免情况');
+    await form.getByTestId('request-mode').getByText('打印', { exact: true }).click();
+    await form.getByTestId('request-scope').getByText('按类别', { exact: true }).click();
+    await form.getByTestId('request-classes').getByText(/^第 1 类/).click();
+    await form.getByTestId('request-classes').getByText(/^第 9 类/).click();
+    expect(await form.getByTestId('request-classes').innerText()).toContain('第 3 类');
+    const now = new Date(Date.now() + 8 * 3_600_000);
+    const fmt = (d: Date) => d.toISOString().slice(0, 16).replace('T', ' ');
+    const period = form.getByTestId('request-period');
+    await period.locator('input').first().click();
+    await period.locator('input').first().fill(fmt(now));
+    await period.locator('input').first().press('Enter');
+    await period.locator('input').nth(1).fill(fmt(new Date(now.getTime() + 2 * 86_400_000)));
+    await period.locator('input').nth(1).press('Enter');
+    await form.getByTestId('request-print-limit').locator('input').fill('1');
+    await shot(page, 'use-01-request');
+    await form.getByTestId('request-submit').click();
+    await toast(page);
+    const row = page.getByTestId('request-table').locator('tbody tr.ant-table-row').first();
+    await poll(() => row.innerText()).toContain('待审批');
+    requestNo = (await row.innerText()).match(/CY\d{4}-\d{4}/)![0];
+    const mine = await api.get('reader')!.call<{ items: { id: string; requestNo: string }[] }>('GET', '/api/access/requests');
+    requestId = mine.json.items.find((r) => r.requestNo === requestNo)!.id;
+    await shot(page, 'use-02-requested');
+  });
+
+  it('his request for his wife\'s dossier is refused for 回避, with the reason', async () => {
+    const page = await as('reader', '/use/requests');
+    await page.getByTestId('request-new').click();
+    const form = page.getByTestId('request-form');
+    await form.getByTestId('request-cadre').locator('input').fill('CY20260002');
+    const option = page.locator('.ant-select-dropdown:visible .ant-select-item-option', { hasText: '王芳' });
+    await option.waitFor();
+    await option.click();
+    await form.getByTestId('request-purpose').click();
+    await page.locator('.ant-select-dropdown:visible .ant-select-item-option', { hasText: '政审' }).click();
+    await form.getByTestId('request-mode').getByText('在线查阅', { exact: true }).click();
+    await form.getByTestId('request-scope').getByText('整本档案', { exact: true }).click();
+    const now = new Date(Date.now() + 8 * 3_600_000);
+    const fmt = (d: Date) => d.toISOString().slice(0, 16).replace('T', ' ');
+    const period = form.getByTestId('request-period');
+    await period.locator('input').first().click();
+    await period.locator('input').first().fill(fmt(now));
+    await period.locator('input').first().press('Enter');
+    await period.locator('input').nth(1).fill(fmt(new Date(now.getTime() + 86_400_000)));
+    await period.locator('input').nth(1).press('Enter');
+    await form.getByTestId('request-submit').click();
+    const avoidance = page.getByTestId('request-avoidance');
+    await avoidance.waitFor();
+    const reason = await avoidance.innerText();
+    expect(reason).toContain('回避');
+    expect(reason).toContain('配偶');
+    await shot(page, 'use-03-avoidance');
+    // Nothing was filed: still one request, and the refusal is in the audit log.
+    const mine = await api.get('reader')!.call<{ items: unknown[] }>('GET', '/api/access/requests');
+    expect(mine.json.items).toHaveLength(1);
+    const avoided = await audited('access.request.avoid');
+    expect(avoided.map((e) => [e.username, e.result])).toEqual([[USERS.reader.username, 'denied']]);
+  });
+
+  it('the leader approves it, shortening the grant to a few minutes', async () => {
+    const page = await as('leader', '/use/approvals');
+    const row = page.getByTestId('approval-table').locator('tbody tr.ant-table-row', { hasText: requestNo });
+    await row.waitFor();
+    await row.getByTestId('approval-open').click();
+    const form = page.getByTestId('approval-form');
+    await form.getByLabel('审批意见').fill('同意查阅第一、九类');
+    // The grant ends in four minutes: the journey sees it run out.
+    const until = new Date(Date.now() + 8 * 3_600_000 + 4 * 60_000);
+    const input = form.getByTestId('approval-until').locator('input');
+    await input.click();
+    await input.fill(until.toISOString().slice(0, 16).replace('T', ' '));
+    await input.press('Enter');
+    await shot(page, 'use-04-approve');
+    await page.getByTestId('approval-approve').click();
+    await toast(page);
+    const request = await api.get('reader')!.call<{ state: string; grantedUntil: string }>('GET', `/api/access/requests/${requestId}`);
+    expect(request.json.state).toBe('approved');
+    expect(new Date(request.json.grantedUntil).getTime() - Date.now()).toBeLessThan(5 * 60_000);
+  });
+});
