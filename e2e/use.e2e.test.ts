@@ -6,7 +6,7 @@ import { Secret, TOTP } from 'otpauth';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ApiSession, launchBrowser, shot, startSystem, type RunningSystem } from './support.js';
+import { ApiSession, SHOTS, launchBrowser, shot, startSystem, type RunningSystem } from './support.js';
 
 /*
  * Issue 7, controlled use, in real Chromium against the built system: a reader asks to read classes 1
@@ -58,7 +58,7 @@ const HIDDEN = '2024年度考核登记表';
 async function scanPage(title: string, n: number): Promise<Buffer> {
   const W = 1240;
   const H = 1754;
-  const lines = ['姓名：李明　性别：男　民族：汉族', `出生年月：1978年${n + 1}月　籍贯：山东济南`, '学历学位：大学本科　工学学士', '2001.07—2005.03　某市财政局科员', '奖惩情况：2019年度考核优秀'];
+  const lines = ['姓名：李明\u3000性别：男\u3000民族：汉族', `出生年月：1978年${n + 1}月\u3000籍贯：山东济南`, '学历学位：大学本科\u3000工学学士', '2001.07—2005.03\u3000某市财政局科员', '奖惩情况：2019年度考核优秀'];
   const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}">
     <rect width="100%" height="100%" fill="#fff"/>
     <text x="${W / 2}" y="220" font-family="Noto Sans CJK SC" font-size="60" font-weight="bold" text-anchor="middle" fill="#111">${title}</text>
@@ -167,7 +167,7 @@ describe('controlled use journey on sqlite', () => {
 
   /** Audit events of one action, as the auditor's API lists them. */
   async function audited(action: string): Promise<{ username: string; result: string; objectLabel: string | null }[]> {
-    const r = await api.get('auditor')!.call<{ items: { username: string; result: string; objectLabel: string | null }[] }>('GET', `/api/audit?action=${action}&pageSize=200`);
+    const r = await api.get('auditor')!.call<{ items: { username: string; result: string; objectLabel: string | null }[] }>('GET', `/api/audit/events?action=${action}&pageSize=100`);
     expect(r.status, JSON.stringify(r.json)).toBe(200);
     return r.json.items;
   }
@@ -357,5 +357,202 @@ describe('controlled use journey on sqlite', () => {
     const request = await api.get('reader')!.call<{ state: string; grantedUntil: string }>('GET', `/api/access/requests/${requestId}`);
     expect(request.json.state).toBe('approved');
     expect(new Date(request.json.grantedUntil).getTime() - Date.now()).toBeLessThan(5 * 60_000);
+  });
+
+  /** The reader's open reading window: its session id, from the page image's address. */
+  async function readingSession(page: Page): Promise<string> {
+    const src = await page.getByTestId('reader-page-image').getAttribute('src');
+    return /\/api\/reading\/sessions\/([^/]+)\//.exec(src ?? '')![1]!;
+  }
+
+  it('the reader sees only classes 1 and 9, every page watermarked with his name; the master is refused to him', async () => {
+    const page = await as('reader', '/reading');
+    const grant = page.getByTestId('reading-grants').locator('tbody tr.ant-table-row', { hasText: requestNo });
+    await grant.waitFor();
+    expect(await grant.innerText()).toContain('第 1、9 类');
+    await grant.getByRole('button', { name: '开始查阅' }).click();
+    const catalogue = page.getByTestId('reader-catalogue');
+    await catalogue.getByText('干部履历表').waitFor();
+    const listed = await catalogue.innerText();
+    expect(listed).toContain('干部任免审批表');
+    expect(listed).not.toContain(HIDDEN);
+    expect(listed).not.toContain('第 3 类');
+    const image = page.getByTestId('reader-page-image');
+    await poll(() => image.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth)).toBeGreaterThan(0);
+    await shot(page, 'use-05-reading');
+
+    // What his browser got is a rendition that differs from the master and the web image the staff see.
+    const src = (await image.getAttribute('src'))!;
+    const served = await fetchIn(page, src);
+    expect(served.status).toBe(200);
+    expect(served.type).toBe('image/jpeg');
+    const first = pageIds['1-1']![0]!;
+    expect(src).toContain(first);
+    const clerk = api.get('clerk')!;
+    const master = await clerk.fetchBytes(`/api/pages/${first}/image?variant=master`);
+    const web = await clerk.fetchBytes(`/api/pages/${first}/image?variant=web`);
+    expect(master.status).toBe(200);
+    expect(web.status).toBe(200);
+    expect(await difference(served.bytes, master.bytes)).toBeGreaterThan(1);
+    expect(await difference(served.bytes, web.bytes)).toBeGreaterThan(1);
+    const sessionId = await readingSession(page);
+    // The unwatermarked images are refused to him, and so is a page of the class he was not granted.
+    for (const variant of ['master', 'web', 'original']) {
+      expect((await fetchIn(page, `/api/pages/${first}/image?variant=${variant}`)).status).toBe(403);
+    }
+    const hidden = await fetchIn(page, `/api/reading/sessions/${sessionId}/pages/${pageIds['3-1']![0]}/image?w=800`);
+    expect(hidden.status).toBe(403);
+    expect(hidden.text).toContain('NOT_GRANTED');
+  });
+
+  it('he prints within his limit and is refused past it', async () => {
+    const page = await as('reader', '/reading');
+    await page.getByTestId('reading-grants').locator('tbody tr.ant-table-row', { hasText: requestNo }).getByRole('button', { name: '开始查阅' }).click();
+    const button = page.getByTestId('print-button');
+    await button.waitFor();
+    expect(await button.innerText()).toContain('剩余 1 次');
+    await button.click();
+    const dialog = page.getByRole('dialog', { name: '打印查阅材料' });
+    await dialog.getByTestId('print-materials').getByText('干部履历表').click();
+    await shot(page, 'use-06-print');
+    const [response] = await Promise.all([
+      page.waitForResponse((r) => r.url().endsWith('/print') && r.request().method() === 'POST'),
+      dialog.getByTestId('print-confirm').click(),
+    ]);
+    expect(response.status()).toBe(200);
+    const serial = response.headers()['x-print-serial']!;
+    expect(serial).toMatch(/^DY\d{4}-\d{6}$/);
+    expect(await toast(page)).toContain(serial);
+    const dir = mkdtempSync(join(tmpdir(), 'dangan-use-'));
+    const pdf = join(dir, 'print.pdf');
+    writeFileSync(pdf, await response.body());
+    const text = execFileSync('pdftotext', ['-enc', 'UTF-8', pdf, '-'], { encoding: 'utf8' });
+    expect(text).toContain(serial);
+    expect(text).toContain(requestNo);
+    execFileSync('pdftoppm', ['-png', '-r', '60', '-f', '1', '-l', '1', '-singlefile', pdf, join(dir, 'print')]);
+    writeFileSync(join(SHOTS, 'use-07-printed-page.png'), await sharp(join(dir, 'print.png')).png().toBuffer());
+    await poll(() => button.innerText()).toContain('剩余 0 次');
+    expect(await button.isDisabled()).toBe(true);
+
+    // Past the limit the server refuses, whatever the page shows.
+    const again = await fetchIn(page, `/api/reading/sessions/${await readingSession(page)}/print`, { method: 'POST', body: { materialIds: [] } });
+    expect(again.status).toBe(409);
+    expect(again.text).toContain('PRINT_LIMIT');
+    expect(again.text).toContain('打印次数已用完');
+  });
+
+  it('paging faster than anyone reads raises an alert the security officer acknowledges', async () => {
+    const page = await as('reader', '/reading');
+    await page.getByTestId('reading-grants').locator('tbody tr.ant-table-row', { hasText: requestNo }).getByRole('button', { name: '开始查阅' }).click();
+    const image = page.getByTestId('reader-page-image');
+    const counter = page.getByTestId('reader-page-counter');
+    await counter.waitFor();
+    for (const [button, expected] of [['下一页', '2 / 3'], ['下一页', '3 / 3'], ['上一页', '2 / 3'], ['上一页', '1 / 3'], ['下一页', '2 / 3']] as const) {
+      await page.getByRole('button', { name: button }).click();
+      await poll(() => counter.innerText()).toBe(expected);
+      await poll(() => image.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth)).toBeGreaterThan(0);
+    }
+
+    const sec = await as('secadmin', '/alerts');
+    const row = sec.getByTestId('alerts-table').locator('tbody tr.ant-table-row', { hasText: '翻页过快' });
+    await poll(async () => {
+      await sec.reload();
+      await sec.getByTestId('alerts-table').waitFor();
+      return row.count();
+    }, 60_000).toBe(1);
+    expect(await row.innerText()).toContain(USERS.reader.username);
+    await shot(sec, 'use-08-alert');
+    await row.click();
+    const drawer = sec.getByTestId('alert-drawer');
+    await drawer.getByTestId('alert-events').waitFor();
+    // The security officer sees who and when, not what was read (三员分立).
+    expect(await drawer.innerText()).not.toContain('干部履历表');
+    await drawer.getByTestId('alert-acknowledge').click();
+    const dialog = sec.getByRole('dialog').filter({ has: sec.locator('form[id="alert-acknowledge-form"], form[name="alert-acknowledge-form"]') });
+    await dialog.getByLabel('处置说明').fill('已联系查阅人，提醒其按规定查阅');
+    await dialog.getByRole('button', { name: '确认' }).click();
+    await toast(sec);
+    const alerts = await api.get('secadmin')!.call<{ items: { rule: string; state: string }[] }>('GET', '/api/alerts?state=acknowledged');
+    expect(alerts.json.items.map((a) => a.rule)).toContain('fast_paging');
+    await shot(sec, 'use-09-alert-acknowledged');
+  });
+
+  it('the clerk\'s reading log and print log show what he read and printed', async () => {
+    const page = await as('clerk', '/use/reading-log');
+    const table = page.getByTestId('reading-log-table');
+    await table.locator('tbody tr.ant-table-row').first().waitFor();
+    const text = await table.innerText();
+    expect(text).toContain(USERS.reader.name);
+    expect(text).toContain(requestNo);
+    expect(text).toContain('干部任免审批表');
+    expect(text).not.toContain(HIDDEN);
+    await shot(page, 'use-10-reading-log');
+    await page.getByRole('tab', { name: '打印记录' }).click();
+    const prints = page.getByTestId('print-log-table');
+    await prints.locator('tbody tr.ant-table-row').first().waitFor();
+    expect(await prints.innerText()).toMatch(/DY\d{4}-000001/);
+    const views = await audited('reading.page.view');
+    expect(views.length).toBeGreaterThanOrEqual(6);
+    expect(new Set(views.map((v) => v.username))).toEqual(new Set([USERS.reader.username]));
+    expect((await audited('reading.print')).map((e) => e.result)).toContain('success');
+    expect(await audited('access.request.approve')).toHaveLength(1);
+  });
+
+  it('statistics give each user the counts of his own scope', async () => {
+    const clerk = await as('clerk', '/stats');
+    const clerkTotal = clerk.getByTestId('stats-figure-byUnit').getByTestId('stats-row-total');
+    await clerkTotal.waitFor();
+    expect(await clerkTotal.innerText()).toMatch(/^合计：3 \//);
+    await shot(clerk, 'use-11-stats-clerk');
+
+    // 吴统计 is scoped to 市教育局: one dossier, and none of 市财政局's rows.
+    const analyst = await as('analyst', '/stats');
+    const total = analyst.getByTestId('stats-figure-byUnit').getByTestId('stats-row-total');
+    await total.waitFor();
+    expect(await total.innerText()).toMatch(/^合计：1 \//);
+    expect(await analyst.getByTestId(`stats-row-${unitIds.CZJ}`).count()).toBe(0);
+    expect(await analyst.getByTestId('stats-scope').innerText()).toContain('市教育局');
+    await shot(analyst, 'use-12-stats-scoped');
+    await analyst.getByRole('tab', { name: '利用统计' }).click();
+    const decisions = analyst.getByTestId('stats-figure-decisions');
+    await decisions.waitFor();
+    expect(await decisions.innerText()).not.toContain('已批准：1');
+    await clerk.getByRole('tab', { name: '利用统计' }).click();
+    await clerk.getByTestId('stats-figure-byPurpose').getByText('干部考察').first().waitFor();
+    await shot(clerk, 'use-13-stats-use');
+  });
+
+  it('the grant runs out and his access ends', async () => {
+    const reader = api.get('reader')!;
+    const { json } = await reader.call<{ grantedUntil: string }>('GET', `/api/access/requests/${requestId}`);
+    const wait = new Date(json.grantedUntil).getTime() - Date.now() + 1_000;
+    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+    const page = await as('reader', '/reading');
+    await page.getByTestId('reading-grants').waitFor();
+    await poll(() => page.getByTestId('reading-grants').locator('tbody tr.ant-table-row').count()).toBe(0);
+    const direct = await fetchIn(page, `/api/reading/sessions`, { method: 'POST', body: { requestId, dossierId } });
+    expect(direct.status).toBe(403);
+    expect(direct.text).toContain('NO_GRANT');
+    await page.goto(`${sys.url}/reading/${requestId}/${dossierId}`);
+    await page.getByText('无法开始查阅').or(page.getByText('查阅授权已结束')).waitFor();
+    expect(await page.getByTestId('reader-page-image').count()).toBe(0);
+    await shot(page, 'use-14-expired');
+    // The chore marks it expired and says so in the audit log.
+    await poll(async () => (await reader.call<{ state: string }>('GET', `/api/access/requests/${requestId}`)).json.state, 90_000).toBe('expired');
+    expect((await audited('access.grant.expire')).map((e) => e.username)).toEqual(['system']);
+    const mine = await as('reader', '/use/requests');
+    await poll(() => mine.getByTestId('request-table').innerText()).toContain('已到期');
+  });
+
+  it('the auditor sees the whole story in the audit log', async () => {
+    const page = await as('auditor', '/audit');
+    await page.getByTestId('audit-table').locator('tbody tr.ant-table-row').first().waitFor();
+    const text = await page.getByTestId('audit-table').innerText();
+    for (const label of ['查阅授权到期', '确认安全预警']) expect(text).toContain(label);
+    await shot(page, 'use-15-audit');
+  });
+
+  it('loaded nothing from outside and raised no page errors', () => {
+    expect(problems).toEqual([]);
   });
 });

@@ -27,7 +27,7 @@ describe('permission catalogue', () => {
     expect(ofDuty('audit')).toEqual(['audit.read', 'audit.export', 'audit.verify']);
     expect(ofDuty('security')).toEqual([
       'security.settings', 'security.dictionary', 'unit.manage', 'user.manage', 'role.manage', 'role.assign',
-      'grant.manage', 'secrecy.manage', 'session.manage',
+      'grant.manage', 'secrecy.manage', 'session.manage', 'alert.manage',
     ]);
     expect(content).toContain('unit.read');
     expect(content).toContain('dossier.read');

@@ -31,8 +31,10 @@ describe('dictionary seed: structure', () => {
         'personnel_status',
         'political_status',
         'rank',
+        'relation',
         'secrecy_level',
         'unit_type',
+        'use_purpose',
       ].sort(),
     );
   });

@@ -50,6 +50,8 @@ describe('who sees and changes which settings', () => {
     expect(SECURITY_KEYS).toEqual([
       'password.minLength', 'password.minClasses', 'password.maxAgeDays', 'login.maxFailures', 'login.lockMinutes',
       'session.idleMinutes', 'session.absoluteHours', 'storage.cipher',
+      'use.approvalLevels', 'use.maxGrantDays', 'use.maxPrintLimit', 'use.readerSessions',
+      'alerts.fastPagingPages', 'alerts.fastPagingSeconds', 'alerts.workHours', 'alerts.workDays', 'alerts.failedLogins', 'alerts.bulkExports',
     ]);
     const minLength = list.find((s) => s.key === 'password.minLength')!;
     expect(minLength).toEqual({
@@ -65,7 +67,7 @@ describe('who sees and changes which settings', () => {
     expect(SYSTEM_KEYS).toEqual([
       'audit.hashAlgorithm', 'dossier.numberPattern', 'scan.minDpi', 'scan.maxFileMB', 'scan.pixelLimit', 'scan.namingTemplates',
       'scan.sane.device', 'scan.sane.resolution', 'scan.sane.mode', 'scan.sane.source',
-      'project.samplingPercent', 'project.passPercent', 'project.stuckDays', 'checks.maxSkewDeg', 'system.organizationName',
+      'project.samplingPercent', 'project.passPercent', 'project.stuckDays', 'checks.maxSkewDeg', 'use.lendingDays', 'system.organizationName',
     ]);
     expect(list.find((s) => s.key === 'audit.hashAlgorithm')).toMatchObject({ category: 'system', value: 'sm3', defaultValue: 'sm3' });
   });
