@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { Secret, TOTP } from 'otpauth';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import sharp from 'sharp';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ApiSession, SHOTS, launchBrowser, shot, startSystem, type RunningSystem } from './support.js';
 
 /*
@@ -17,6 +17,12 @@ import { ApiSession, SHOTS, launchBrowser, shot, startSystem, type RunningSystem
  * alert; the grant runs out and access ends; the clerk's reading log and the auditor's log show it all;
  * statistics give a user scoped to one unit that unit's counts only.
  */
+
+/** An <img>'s decoded width once loaded, else 0 (evaluated in the page). */
+const loadedWidth = (img: unknown): number => {
+  const i = img as { complete: boolean; naturalWidth: number };
+  return i.complete ? i.naturalWidth : 0;
+};
 
 function poll<T>(fn: () => Promise<T> | T, timeout = 30_000) {
   return expect.poll(fn, { timeout, interval: 300 });
@@ -117,7 +123,16 @@ describe('controlled use journey on sqlite', () => {
         if (m.type() === 'error' && !/status of 4\d\d/.test(m.text())) problems.push(`[${who} console] ${m.text()}`);
       });
       page.on('request', (r) => {
-        if (!r.url().startsWith(sys.url) && !/^(data|blob|about):/.test(r.url())) problems.push(`[outside request] ${r.url()}`);
+        // chrome:// and chrome-extension:// are the browser's own PDF viewer, not the network.
+        if (!r.url().startsWith(sys.url) && !/^(data|blob|about|chrome|chrome-extension):/.test(r.url())) problems.push(`[outside request] ${r.url()}`);
+      });
+      // A headless browser has no print dialog to show: print() is counted instead (in every frame,
+      // the hidden one holding the PDF included).
+      await context.addInitScript(() => {
+        const w = globalThis as unknown as { print: () => void; top: { printCalls?: number } };
+        w.print = () => {
+          w.top.printCalls = (w.top.printCalls ?? 0) + 1;
+        };
       });
       entry = { context, page };
       tabs.set(who, entry);
@@ -252,16 +267,25 @@ describe('controlled use journey on sqlite', () => {
         expect(r.status, JSON.stringify(r.json)).toBe(200);
       }
     }
-    await poll(async () => {
+    // Image processing makes each page's web rendition (expect.poll is for tests, not their set-up).
+    for (let i = 0; ; i++) {
       const b = await clerk.call<{ pages: { status: string }[] }>('GET', `/api/dossiers/${dossierId}/pages`);
-      return b.json.pages.map((x) => x.status).join();
-    }, 180_000).toBe('processed,processed,processed,processed');
+      const statuses = b.json.pages.map((x) => x.status).join();
+      if (statuses === 'processed,processed,processed,processed') break;
+      if (i > 600) throw new Error(`pages not processed: ${statuses}`);
+      await new Promise((r) => setTimeout(r, 300));
+    }
     const board = await clerk.call<{ materials: { seq: string; pageIds: string[] }[] }>('GET', `/api/dossiers/${dossierId}/pages`);
     for (const m of board.json.materials) pageIds[m.seq] = m.pageIds;
     expect(pageIds['1-1']).toHaveLength(2);
     expect(pageIds['3-1']).toHaveLength(1);
     expect(pageIds['9-2-1']).toHaveLength(1);
     browser = await launchBrowser();
+  });
+  // A failed step leaves a picture of every open tab, to see why.
+  afterEach(async (ctx) => {
+    if (ctx.task.result?.state !== 'fail') return;
+    for (const [who, { page }] of tabs) await shot(page, `use-failed-${who}`).catch(() => undefined);
   });
   afterAll(async () => {
     await browser?.close();
@@ -284,15 +308,9 @@ describe('controlled use journey on sqlite', () => {
     await form.getByTestId('request-classes').getByText(/^第 1 类/).click();
     await form.getByTestId('request-classes').getByText(/^第 9 类/).click();
     expect(await form.getByTestId('request-classes').innerText()).toContain('第 3 类');
-    const now = new Date(Date.now() + 8 * 3_600_000);
-    const fmt = (d: Date) => d.toISOString().slice(0, 16).replace('T', ' ');
-    const period = form.getByTestId('request-period');
-    await period.locator('input').first().click();
-    await period.locator('input').first().fill(fmt(now));
-    await period.locator('input').first().press('Enter');
-    await period.locator('input').nth(1).fill(fmt(new Date(now.getTime() + 2 * 86_400_000)));
-    await period.locator('input').nth(1).press('Enter');
-    await form.getByTestId('request-print-limit').locator('input').fill('1');
+    // The period is the drawer's default: from now, three days.
+    expect(await form.getByPlaceholder('开始时间').inputValue()).not.toBe('');
+    await form.getByLabel('打印次数').fill('1');
     await shot(page, 'use-01-request');
     await form.getByTestId('request-submit').click();
     await toast(page);
@@ -316,14 +334,6 @@ describe('controlled use journey on sqlite', () => {
     await page.locator('.ant-select-dropdown:visible .ant-select-item-option', { hasText: '政审' }).click();
     await form.getByTestId('request-mode').getByText('在线查阅', { exact: true }).click();
     await form.getByTestId('request-scope').getByText('整本档案', { exact: true }).click();
-    const now = new Date(Date.now() + 8 * 3_600_000);
-    const fmt = (d: Date) => d.toISOString().slice(0, 16).replace('T', ' ');
-    const period = form.getByTestId('request-period');
-    await period.locator('input').first().click();
-    await period.locator('input').first().fill(fmt(now));
-    await period.locator('input').first().press('Enter');
-    await period.locator('input').nth(1).fill(fmt(new Date(now.getTime() + 86_400_000)));
-    await period.locator('input').nth(1).press('Enter');
     await form.getByTestId('request-submit').click();
     const avoidance = page.getByTestId('request-avoidance');
     await avoidance.waitFor();
@@ -345,18 +355,21 @@ describe('controlled use journey on sqlite', () => {
     await row.getByTestId('approval-open').click();
     const form = page.getByTestId('approval-form');
     await form.getByLabel('审批意见').fill('同意查阅第一、九类');
-    // The grant ends in four minutes: the journey sees it run out.
-    const until = new Date(Date.now() + 8 * 3_600_000 + 4 * 60_000);
-    const input = form.getByTestId('approval-until').locator('input');
+    // The grant ends two to three minutes from now (the picker takes whole minutes): the journey sees it run out.
+    const until = new Date(Date.now() + 8 * 3_600_000 + 3 * 60_000);
+    const input = form.locator('.ant-picker input');
+    const text = until.toISOString().slice(0, 16).replace('T', ' ');
     await input.click();
-    await input.fill(until.toISOString().slice(0, 16).replace('T', ' '));
-    await input.press('Enter');
+    await input.fill(text);
+    // The picker's OK keeps the typed time (Enter would also submit the form).
+    await page.locator('.ant-picker-dropdown:visible .ant-picker-ok button').click();
+    await expect.poll(() => input.inputValue()).toBe(text);
     await shot(page, 'use-04-approve');
     await page.getByTestId('approval-approve').click();
     await toast(page);
     const request = await api.get('reader')!.call<{ state: string; grantedUntil: string }>('GET', `/api/access/requests/${requestId}`);
     expect(request.json.state).toBe('approved');
-    expect(new Date(request.json.grantedUntil).getTime() - Date.now()).toBeLessThan(5 * 60_000);
+    expect(new Date(request.json.grantedUntil).getTime() - Date.now()).toBeLessThan(3 * 60_000);
   });
 
   /** The reader's open reading window: its session id, from the page image's address. */
@@ -378,7 +391,7 @@ describe('controlled use journey on sqlite', () => {
     expect(listed).not.toContain(HIDDEN);
     expect(listed).not.toContain('第 3 类');
     const image = page.getByTestId('reader-page-image');
-    await poll(() => image.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth)).toBeGreaterThan(0);
+    await poll(() => image.evaluate(loadedWidth)).toBeGreaterThan(0);
     await shot(page, 'use-05-reading');
 
     // What his browser got is a rendition that differs from the master and the web image the staff see.
@@ -415,27 +428,35 @@ describe('controlled use journey on sqlite', () => {
     const dialog = page.getByRole('dialog', { name: '打印查阅材料' });
     await dialog.getByTestId('print-materials').getByText('干部履历表').click();
     await shot(page, 'use-06-print');
-    const [response] = await Promise.all([
-      page.waitForResponse((r) => r.url().endsWith('/print') && r.request().method() === 'POST'),
-      dialog.getByTestId('print-confirm').click(),
-    ]);
-    expect(response.status()).toBe(200);
-    const serial = response.headers()['x-print-serial']!;
+    // The PDF goes straight to the print dialog; the test keeps a copy on its way through.
+    let printed: { status: number; serial: string; body: Buffer } | null = null;
+    await page.route('**/api/reading/sessions/*/print', async (route) => {
+      const response = await route.fetch();
+      printed = { status: response.status(), serial: response.headers()['x-print-serial'] ?? '', body: await response.body() };
+      await route.fulfill({ response });
+    });
+    await dialog.getByTestId('print-confirm').click();
+    await poll(() => printed?.status).toBe(200);
+    await page.unroute('**/api/reading/sessions/*/print');
+    const serial = printed!.serial;
     expect(serial).toMatch(/^DY\d{4}-\d{6}$/);
     expect(await toast(page)).toContain(serial);
     const dir = mkdtempSync(join(tmpdir(), 'dangan-use-'));
     const pdf = join(dir, 'print.pdf');
-    writeFileSync(pdf, await response.body());
+    writeFileSync(pdf, printed!.body);
     const text = execFileSync('pdftotext', ['-enc', 'UTF-8', pdf, '-'], { encoding: 'utf8' });
     expect(text).toContain(serial);
     expect(text).toContain(requestNo);
     execFileSync('pdftoppm', ['-png', '-r', '60', '-f', '1', '-l', '1', '-singlefile', pdf, join(dir, 'print')]);
     writeFileSync(join(SHOTS, 'use-07-printed-page.png'), await sharp(join(dir, 'print.png')).png().toBuffer());
+    await poll(() => page.evaluate(() => (globalThis as unknown as { printCalls?: number }).printCalls ?? 0)).toBe(1);
     await poll(() => button.innerText()).toContain('剩余 0 次');
     expect(await button.isDisabled()).toBe(true);
 
     // Past the limit the server refuses, whatever the page shows.
-    const again = await fetchIn(page, `/api/reading/sessions/${await readingSession(page)}/print`, { method: 'POST', body: { materialIds: [] } });
+    const sessionId = await readingSession(page);
+    const granted = JSON.parse((await fetchIn(page, `/api/reading/sessions/${sessionId}/catalogue`)).text) as { classes: { materials: { id: string }[] }[] };
+    const again = await fetchIn(page, `/api/reading/sessions/${sessionId}/print`, { method: 'POST', body: { materialIds: [granted.classes[0]!.materials[0]!.id] } });
     expect(again.status).toBe(409);
     expect(again.text).toContain('PRINT_LIMIT');
     expect(again.text).toContain('打印次数已用完');
@@ -450,7 +471,7 @@ describe('controlled use journey on sqlite', () => {
     for (const [button, expected] of [['下一页', '2 / 3'], ['下一页', '3 / 3'], ['上一页', '2 / 3'], ['上一页', '1 / 3'], ['下一页', '2 / 3']] as const) {
       await page.getByRole('button', { name: button }).click();
       await poll(() => counter.innerText()).toBe(expected);
-      await poll(() => image.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth)).toBeGreaterThan(0);
+      await poll(() => image.evaluate(loadedWidth)).toBeGreaterThan(0);
     }
 
     const sec = await as('secadmin', '/alerts');
@@ -468,8 +489,8 @@ describe('controlled use journey on sqlite', () => {
     // The security officer sees who and when, not what was read (三员分立).
     expect(await drawer.innerText()).not.toContain('干部履历表');
     await drawer.getByTestId('alert-acknowledge').click();
-    const dialog = sec.getByRole('dialog').filter({ has: sec.locator('form[id="alert-acknowledge-form"], form[name="alert-acknowledge-form"]') });
-    await dialog.getByLabel('处置说明').fill('已联系查阅人，提醒其按规定查阅');
+    const dialog = sec.getByRole('dialog', { name: '确认安全预警' });
+    await dialog.getByLabel('确认说明（可选）').fill('已联系查阅人，提醒其按规定查阅');
     await dialog.getByRole('button', { name: '确认' }).click();
     await toast(sec);
     const alerts = await api.get('secadmin')!.call<{ items: { rule: string; state: string }[] }>('GET', '/api/alerts?state=acknowledged');

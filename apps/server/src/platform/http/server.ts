@@ -37,6 +37,8 @@ const CSP = {
   fontSrc: ["'self'", 'data:'],
   connectSrc: ["'self'"],
   objectSrc: ["'none'"],
+  // A print-out (a PDF the server made) is handed to the browser's print dialog from a hidden frame.
+  frameSrc: ["'self'", 'blob:'],
   baseUri: ["'self'"],
   formAction: ["'self'"],
   frameAncestors: ["'none'"],

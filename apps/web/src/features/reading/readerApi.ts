@@ -54,8 +54,13 @@ export function printPdf(pdf: Blob): void {
   frame.style.border = '0';
   frame.src = url;
   frame.onload = () => {
-    frame.contentWindow?.focus();
-    frame.contentWindow?.print();
+    try {
+      frame.contentWindow?.focus();
+      frame.contentWindow?.print();
+    } catch {
+      // A browser that shows PDFs outside the page (no built-in viewer) opens it in a tab to print there.
+      window.open(url, '_blank', 'noopener');
+    }
     // The frame and its object URL go once the print dialog has had time to take the document.
     setTimeout(() => {
       frame.remove();

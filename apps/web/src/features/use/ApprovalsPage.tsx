@@ -43,14 +43,15 @@ export default function ApprovalsPage() {
         loading={isLoading}
         dataSource={data?.items ?? []}
         data-testid="approval-table"
+        scroll={{ x: 1400 }}
         pagination={{ current: page, pageSize: 20, total: data?.total ?? 0, onChange: setPage, showTotal: (n) => `共 ${n} 项` }}
         columns={[
           { title: '申请编号', dataIndex: 'requestNo', width: 130, render: (v: string, r) => <Typography.Link onClick={() => setShown(r)}>{v}</Typography.Link> },
           { title: '申请人', key: 'requester', width: 160, render: (_, r) => `${r.requester.name}（${r.requesterUnitName}）` },
-          { title: '干部', key: 'cadres', render: (_, r) => cadresText(r) },
+          { title: '干部', key: 'cadres', width: 200, render: (_, r) => cadresText(r) },
           { title: '目的', dataIndex: 'purposeLabel', width: 110 },
           { title: '方式', dataIndex: 'modeLabel', width: 100 },
-          { title: '范围', dataIndex: 'scopeSummary', ellipsis: true },
+          { title: '范围', dataIndex: 'scopeSummary', width: 220, ellipsis: true },
           { title: '期限', key: 'period', width: 320, render: (_, r) => periodText(r) },
           { title: '审批', key: 'levels', width: 80, render: (_, r) => `${r.levelsDone + (r.state === 'pending' ? 1 : 0)} / ${r.levelsRequired}` },
           { title: '状态', key: 'state', width: 90, render: (_, r) => <StateTag request={r} /> },
