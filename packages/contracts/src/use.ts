@@ -122,6 +122,36 @@ export const ApprovalQuery = PageQuery.extend({
     .describe('pending 待我审批；approved 我批准且仍有效的授权；decided 我审批过的全部'),
 });
 
+export const GrantQuery = PageQuery.extend({
+  state: z.enum(['running', 'ended']).default('running')
+    .describe('running 生效中（已批准且未到截止时间）；ended 已结束（撤销或到期，最近的在前）'),
+});
+
+/** A grant as the security officer oversees it: who, whose dossier, how, until when; no catalogue or content. */
+export const AccessGrant = z.object({
+  id: Id,
+  requestNo: z.string(),
+  requester: UserRef,
+  requesterUnitName: z.string(),
+  dossiers: z.array(AccessRequestDossier),
+  purposeLabel: z.string(),
+  mode: AccessMode,
+  modeLabel: z.string(),
+  scopeKind: AccessScopeKind,
+  scopeSummary: z.string(),
+  grantedFrom: Timestamp.nullable(),
+  grantedUntil: Timestamp.nullable(),
+  printLimit: z.number().int(),
+  printsUsed: z.number().int(),
+  state: AccessRequestState,
+  stateLabel: z.string().describe('生效中、已撤销、已到期'),
+  running: z.boolean(),
+  endedAt: Timestamp.nullable().describe('撤销或到期的时间'),
+  revokedBy: UserRef.nullable(),
+  revokeReason: z.string().nullable(),
+});
+export type AccessGrant = z.infer<typeof AccessGrant>;
+
 export const ApproveBody = z.object({
   comment: z.string().trim().max(500).default(''),
   until: z.iso.datetime({ offset: true }).optional().describe('可缩短授权截止时间，不能延长'),
@@ -198,6 +228,10 @@ export const useApi = {
     revoke: endpoint({
       method: 'POST', path: '/api/access/requests/:id/revoke', summary: '撤销查阅授权', tag: '档案利用',
       access: ['access.approve', 'grant.manage'], params: IdParams, body: ReasonBody, response: AccessRequest,
+    }),
+    grants: endpoint({
+      method: 'GET', path: '/api/access/grants', summary: '查阅授权：生效中、已结束（全部单位，仅授权信息）', tag: '档案利用',
+      access: 'grant.manage', query: GrantQuery, response: page(AccessGrant),
     }),
     cadres: endpoint({
       method: 'GET', path: '/api/access/cadres', summary: '查阅申请：查找干部（姓名、拼音首字母或档案号）', tag: '档案利用',

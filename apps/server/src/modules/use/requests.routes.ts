@@ -12,6 +12,7 @@ export function requestsRoutes(router: Router, requests: RequestsService): void 
   router.authed(r.approve, async ({ session, params, body }) => requests.approvals.approve(session.actor, params.id, body));
   router.authed(r.refuse, async ({ session, params, body }) => requests.approvals.refuse(session.actor, params.id, body.reason));
   router.authed(r.revoke, async ({ session, params, body }) => requests.approvals.revoke(session.actor, params.id, body.reason));
+  router.authed(r.grants, async ({ query }) => requests.grants(query));
   router.authed(r.cadres, async ({ session, query }) => requests.lookup(session.actor, query.q));
   router.authed(r.materials, async ({ session, params }) => requests.materials(session.actor, params.id));
 }

@@ -9,6 +9,7 @@ import { assertDictionaryCode } from '../dictionary/dictionary.service.js';
 import type { ModuleDeps } from '../project/project.deps.js';
 import { AvoidanceCheck } from './avoidance.service.js';
 import { ApprovalRules } from './requests.approval.js';
+import { listGrants } from './requests.grants.js';
 import { requestViews } from './requests.views.js';
 
 export interface NewAccessRequest {
@@ -113,6 +114,11 @@ export class RequestsService {
       q.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
     ]);
     return { items: await requestViews(this.deps.db, rows), total: Number(count.n) };
+  }
+
+  /** 查阅授权 (grant.manage, checked by the route): running or ended grants of all units, metadata only. */
+  async grants(query: { state: 'running' | 'ended'; page: number; pageSize: number }) {
+    return listGrants(this.deps, query);
   }
 
   /** One request, for its requester, its approvers (past or eligible), use.manage in scope, or grant.manage. */
