@@ -105,7 +105,7 @@ describe.each(['sqlite', 'postgres'] as const)('foundation journey on %s', (kind
     await expect.poll(() => page.getByTestId('login-error').innerText()).toContain('用户名或密码错误');
     await firstLogin(page, 'secadmin', initial, 'secadmin');
     await shot(page, `${kind}-secadmin-3-home`);
-    expect(await menuItems(page)).toEqual(['工作台', '单位管理', '用户管理', '角色与权限', '在线会话', '安全预警', '数据字典', '系统设置']);
+    expect(await menuItems(page)).toEqual(['工作台', '单位管理', '用户管理', '角色与权限', '在线会话', '安全预警', '查阅授权', '数据字典', '系统设置']);
 
     await menu(page, '单位管理');
     await page.getByTestId('unit-tree').getByText('本级机关').click();

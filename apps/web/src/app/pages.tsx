@@ -7,6 +7,7 @@ import { AlertOutlined } from '@ant-design/icons';
 import { CheckSquareOutlined, FileSearchOutlined } from '@ant-design/icons';
 import { PieChartOutlined, SolutionOutlined } from '@ant-design/icons';
 import { HistoryOutlined, ReadOutlined } from '@ant-design/icons';
+import { KeyOutlined } from '@ant-design/icons';
 import type { Permission } from '@dangan/domain';
 import { lazy, type ComponentType, type LazyExoticComponent, type ReactNode } from 'react';
 
@@ -122,6 +123,10 @@ export const PAGES: PageDef[] = [
   },
   { path: '/sessions', label: '在线会话', icon: <DesktopOutlined />, any: ['session.manage'], component: lazy(() => import('../features/sessions/SessionsPage')) },
   { path: '/alerts', label: '安全预警', icon: <AlertOutlined />, any: ['alert.manage'], component: lazy(() => import('../features/alerts/AlertsPage')) },
+  {
+    path: '/use/grants', label: '查阅授权', icon: <KeyOutlined />, any: ['grant.manage'],
+    component: lazy(() => import('../features/use/GrantsPage')),
+  },
   {
     path: '/dictionary', label: '数据字典', icon: <BookOutlined />, any: ['system.dictionary', 'security.dictionary'],
     component: lazy(() => import('../features/dictionary/DictionaryPage')),

@@ -8,6 +8,7 @@ export const useKeys = {
   mine: (page: number, state?: AccessRequestState) => ['access-requests', 'mine', page, state ?? ''] as const,
   approvals: (view: string, page: number) => ['access-requests', 'approvals', view, page] as const,
   one: (id: string) => ['access-requests', 'one', id] as const,
+  grants: (state: string, page: number) => ['access-requests', 'grants', state, page] as const,
 };
 
 export function useRelatives(cadreId: string) {
