@@ -9,7 +9,7 @@ import { dictionaryOptions, useDictionary } from '../../shared/queries';
 import { invalidateRequests } from './queries';
 
 interface Values {
-  dossierId: string;
+  dossierIds: string[];
   purpose: string;
   purposeNote: string;
   mode: AccessMode;
@@ -27,10 +27,13 @@ const SCOPES: { value: AccessScopeKind; label: string }[] = [
   { value: 'dossier', label: '整本档案' }, { value: 'classes', label: '按类别' }, { value: 'materials', label: '按材料' },
 ];
 
-/** The ten classes present in a dossier, a class with subclasses counted whole (it covers them). */
-function topClasses(cadre: AccessCadre | undefined) {
+/**
+ * The ten classes present in the chosen dossiers (their union, counts summed), a class with subclasses
+ * counted whole (it covers them).
+ */
+function topClasses(cadres: readonly AccessCadre[]) {
   const out = new Map<string, { code: string; label: string; materials: number }>();
-  for (const c of cadre?.classes ?? []) {
+  for (const c of cadres.flatMap((x) => x.classes)) {
     const top = c.code.split('-')[0]!;
     const cur = out.get(top) ?? { code: top, label: c.code === top ? c.label : '', materials: 0 };
     out.set(top, { ...cur, materials: cur.materials + c.materials, label: cur.label || (c.code === top ? c.label : '') });
@@ -38,7 +41,9 @@ function topClasses(cadre: AccessCadre | undefined) {
   return [...out.values()].sort((a, b) => Number(a.code) - Number(b.code));
 }
 
-/** 新建查阅申请: a cadre from the lookup, purpose, mode, scope, period; 回避 answers in an alert. */
+const cadreLabel = (c: AccessCadre) => `${c.name}（${c.genderLabel ?? '—'}，${c.managingUnitName}，档案号 ${c.dossierNo}）`;
+
+/** 新建查阅申请: one or more cadres from the lookup, purpose, mode, scope, period; 回避 answers in an alert. */
 export function RequestDrawer({ open, onClose }: { open: boolean; onClose: () => void }) {
   return (
     <Drawer open={open} onClose={onClose} size={640} title="新建查阅申请" destroyOnHidden>
@@ -52,7 +57,8 @@ const INITIAL = { mode: 'read' as const, scopeKind: 'classes' as const, classCod
 function RequestForm({ onClose }: { onClose: () => void }) {
   const [form] = Form.useForm<Values>();
   const [q, setQ] = useState('');
-  const [picked, setPicked] = useState<AccessCadre | undefined>();
+  const [picked, setPicked] = useState<AccessCadre[]>([]);
+  const [cadreOpen, setCadreOpen] = useState(false);
   const [avoidance, setAvoidance] = useState<string | null>(null);
   const { data: purposes } = useDictionary('use_purpose');
   const queryClient = useQueryClient();
@@ -60,7 +66,10 @@ function RequestForm({ onClose }: { onClose: () => void }) {
   const { message } = App.useApp();
   const mode = Form.useWatch('mode', form);
   const scopeKind = Form.useWatch('scopeKind', form);
-  const dossierId = Form.useWatch('dossierId', form);
+  const dossierIds = Form.useWatch('dossierIds', form);
+  const chosen = dossierIds?.length ?? 0;
+  // A materials scope names materials of one dossier: offered only when exactly one cadre is chosen.
+  const dossierId = chosen === 1 ? dossierIds![0] : undefined;
 
   const lookup = useQuery({
     queryKey: ['access-cadres', q],
@@ -69,7 +78,7 @@ function RequestForm({ onClose }: { onClose: () => void }) {
   });
   const materials = useQuery({
     queryKey: ['access-materials', dossierId],
-    queryFn: () => call(api.accessRequests.materials, { params: { id: dossierId } }),
+    queryFn: () => call(api.accessRequests.materials, { params: { id: dossierId! } }),
     enabled: !!dossierId && scopeKind === 'materials',
   });
 
@@ -78,7 +87,7 @@ function RequestForm({ onClose }: { onClose: () => void }) {
   const save = useMutation({
     mutationFn: (v: Values) => call(api.accessRequests.create, {
       body: {
-        dossierIds: [v.dossierId], purpose: v.purpose, purposeNote: v.purposeNote?.trim() ?? '', mode: v.mode, scopeKind: v.scopeKind,
+        dossierIds: v.dossierIds, purpose: v.purpose, purposeNote: v.purposeNote?.trim() ?? '', mode: v.mode, scopeKind: v.scopeKind,
         classCodes: v.scopeKind === 'classes' ? v.classCodes : [], materialIds: v.scopeKind === 'materials' ? v.materialIds : [],
         periodFrom: beijingToIso(v.period[0]), periodTo: beijingToIso(v.period[1]),
         printLimit: v.mode === 'print' || v.mode === 'excerpt' ? v.printLimit : 0,
@@ -91,26 +100,41 @@ function RequestForm({ onClose }: { onClose: () => void }) {
     },
     onError: (e) => {
       if (isApiError(e) && e.code === 'AVOIDANCE') setAvoidance(e.message);
-      else handleError(e, form, { dossierIds: 'dossierId', periodFrom: 'period', periodTo: 'period' });
+      else handleError(e, form, { periodFrom: 'period', periodTo: 'period' });
     },
   });
+
+  /** The chosen cadres are kept (their labels and classes) while the lookup moves on to the next one. */
+  const onCadres = (ids: string[]) => {
+    const known = [...picked, ...(lookup.data ?? [])];
+    const next = ids.map((id) => known.find((c) => c.dossierId === id)).filter((c): c is AccessCadre => !!c);
+    setPicked(next);
+    const present = new Set(topClasses(next).map((c) => c.code));
+    const classCodes = (form.getFieldValue('classCodes') as string[] | undefined ?? []).filter((c) => present.has(c));
+    form.setFieldsValue({ classCodes, materialIds: [], ...(ids.length > 1 && form.getFieldValue('scopeKind') === 'materials' ? { scopeKind: 'classes' as const } : {}) });
+  };
+  const cadreOptions = [...(lookup.data ?? []), ...picked.filter((p) => !(lookup.data ?? []).some((c) => c.dossierId === p.dossierId))]
+    .map((c) => ({ value: c.dossierId, label: cadreLabel(c) }));
 
   return (
     <>
       {avoidance && <Alert type="error" showIcon title="不能提交：须回避" description={avoidance} style={{ marginBottom: 16 }} data-testid="request-avoidance" />}
       <Form form={form} name="request" layout="vertical" data-testid="request-form" initialValues={initial} onFinish={(v) => { setAvoidance(null); save.mutate(v); }}>
-        <Form.Item label="干部" name="dossierId" rules={[{ required: true, message: '请查找并选择干部' }]} extra="输入姓名、拼音首字母或档案号查找（仅限您的申请范围）">
+        <Form.Item label="干部" name="dossierIds" rules={[{ required: true, type: 'array', min: 1, message: '请查找并选择干部' }]}
+          extra="输入姓名、拼音首字母或档案号查找（仅限您的申请范围）；可逐一查找选择多名干部，按材料申请时只能选择一名">
           <Select
+            mode="multiple"
+            maxCount={20}
+            open={cadreOpen}
+            onOpenChange={setCadreOpen}
+            onSelect={() => setCadreOpen(false)}
             showSearch={{ filterOption: false, onSearch: setQ }}
             placeholder="姓名 / 拼音首字母 / 档案号"
             loading={lookup.isFetching}
             notFoundContent={q ? '没有找到' : '请输入'}
             data-testid="request-cadre"
-            onChange={(id: string) => { setPicked(lookup.data?.find((c) => c.dossierId === id)); form.setFieldsValue({ classCodes: [], materialIds: [] }); }}
-            options={(lookup.data ?? []).map((c) => ({
-              value: c.dossierId,
-              label: `${c.name}（${c.genderLabel ?? '—'}，${c.managingUnitName}，档案号 ${c.dossierNo}）`,
-            }))}
+            onChange={onCadres}
+            options={cadreOptions}
           />
         </Form.Item>
         <Form.Item label="查阅目的" name="purpose" rules={[{ required: true, message: '请选择查阅目的' }]}>
@@ -122,12 +146,15 @@ function RequestForm({ onClose }: { onClose: () => void }) {
         <Form.Item label="方式" name="mode" rules={[{ required: true }]}>
           <Radio.Group options={MODES} data-testid="request-mode" onChange={(e) => { if (e.target.value === 'lend') form.setFieldValue('scopeKind', 'dossier'); }} />
         </Form.Item>
-        <Form.Item label="范围" name="scopeKind" rules={[{ required: true }]} extra={mode === 'lend' ? '借阅纸质档案只能整本申请' : undefined}>
-          <Radio.Group options={SCOPES.map((s) => ({ ...s, disabled: mode === 'lend' && s.value !== 'dossier' }))} data-testid="request-scope" />
+        <Form.Item label="范围" name="scopeKind" rules={[{ required: true }]}
+          extra={mode === 'lend' ? '借阅纸质档案只能整本申请' : chosen > 1 ? '选择多名干部时不能按材料申请' : undefined}>
+          <Radio.Group options={SCOPES.map((s) => ({
+            ...s, disabled: (mode === 'lend' && s.value !== 'dossier') || (s.value === 'materials' && chosen > 1),
+          }))} data-testid="request-scope" />
         </Form.Item>
         {scopeKind === 'classes' && (
-          <Form.Item label="类别" name="classCodes" rules={[{ required: true, message: '请至少选择一个类别' }]} extra="大类包含其子类">
-            {picked
+          <Form.Item label="类别" name="classCodes" rules={[{ required: true, message: '请至少选择一个类别' }]} extra={picked.length > 1 ? `大类包含其子类；所列为 ${picked.length} 名干部档案中的类别，份数为合计` : '大类包含其子类'}>
+            {picked.length > 0
               ? <Checkbox.Group data-testid="request-classes" options={topClasses(picked).map((c) => ({ value: c.code, label: `第 ${c.code} 类 ${c.label}（${c.materials} 份）` }))} style={{ display: 'flex', flexDirection: 'column', gap: 4 }} />
               : <Typography.Text type="secondary">请先选择干部</Typography.Text>}
           </Form.Item>
