@@ -563,6 +563,13 @@ describe('controlled use journey on sqlite', () => {
     expect((await audited('access.grant.expire')).map((e) => e.username)).toEqual(['system']);
     const mine = await as('reader', '/use/requests');
     await poll(() => mine.getByTestId('request-table').innerText()).toContain('已到期');
+    // The security officer, who keeps the grants, sees it among the ended ones.
+    const grants = await as('secadmin', '/use/grants');
+    await grants.getByRole('tab', { name: '已结束' }).click();
+    const ended = grants.getByTestId('grants-table').locator('tbody tr.ant-table-row', { hasText: requestNo });
+    await ended.waitFor();
+    expect(await ended.innerText()).toContain('已到期');
+    await shot(grants, 'use-15-grants-ended');
   });
 
   it('the auditor sees the whole story in the audit log', async () => {
@@ -570,7 +577,7 @@ describe('controlled use journey on sqlite', () => {
     await page.getByTestId('audit-table').locator('tbody tr.ant-table-row').first().waitFor();
     const text = await page.getByTestId('audit-table').innerText();
     for (const label of ['查阅授权到期', '确认安全预警']) expect(text).toContain(label);
-    await shot(page, 'use-15-audit');
+    await shot(page, 'use-16-audit');
   });
 
   it('loaded nothing from outside and raised no page errors', () => {
