@@ -1,7 +1,7 @@
-import { sql } from 'kysely';
+import { sql, type RawBuilder } from 'kysely';
 import type { Executor } from '../../platform/db/connect.js';
 import type { IndexDoc, MatchSql, SearchIndex, SearchTier } from './search.index.js';
-import { adjacent, phraseLexemes, type ParsedQuery, type Phrase, type Token } from './search.text.js';
+import { adjacent, hanRun, phraseLexemes, type ParsedQuery, type Phrase, type Token } from './search.text.js';
 
 /** tsvector positions stop at 16383; a lexeme keeps at most 256 positions. */
 const MAX_POS = 16383;
@@ -53,17 +53,13 @@ export class PostgresSearchIndex implements SearchIndex {
   }
 
   match(query: ParsedQuery, tier: SearchTier): MatchSql | null {
-    const q = tsqueryText(query);
-    if (!q) return null;
+    if (query.must.length === 0) return null;
     // Written out literally, so the planner can prove the partial GIN index's predicate.
     const part = tier === 'page' ? sql`d.kind = 'page'` : sql`d.kind <> 'page'`;
-    return {
-      from: sql`search_docs d`,
-      where: sql`${part} and d.tsv @@ cast(${q} as tsquery)`,
-      score: sql<number>`ts_rank(d.tsv, cast(${q} as tsquery))`,
-      materialize: true,
-      lateral: true,
-    };
+    const common = { from: sql`search_docs d`, materialize: true, lateral: true };
+    if (tier === 'catalogue') return { ...common, where: sql`${part} and d.tsv @@ cast(${tsqueryText(query)!} as tsquery)` };
+    const plan = pagePlan(query);
+    return { ...common, where: sql`${part} and d.tsv @@ cast(${plan.tsquery} as tsquery)`, verify: plan.verify };
   }
 
   async sizeBytes(ex: Executor): Promise<number> {
@@ -101,6 +97,48 @@ function phraseQuery(p: Phrase): string {
   let out = lexeme(parts[0]!.lexeme);
   for (let i = 1; i < parts.length; i++) out += ` <${parts[i]!.offset - parts[i - 1]!.offset}> ${lexeme(parts[i]!.lexeme)}`;
   return parts.length > 1 ? `(${out})` : out;
+}
+
+/** A run of three or more adjacent Han characters: answered by its bigrams, checked on the text. */
+const checkedOnText = (p: Phrase): string | null => {
+  const run = hanRun(p);
+  return run && run.length >= 3 ? run : null;
+};
+
+/**
+ * The pages' tsquery and the check that completes it. A phrase chain `'参加' <-> '加工' <-> '工作'` makes
+ * GIN recheck every candidate's positions, de-TOASTing its ~8 KB vector; when all the bigrams are common
+ * that is thousands of candidates before the cap is reached. So a long Han phrase asks GIN for its
+ * bigrams ANDed (answered from the index alone) and the exact string is checked on the page text; a NOT
+ * of such a phrase is checked on the text only. Phrases mixing words and characters keep the positional
+ * chain (a word like 1988 is selective, and the sequence cannot be checked as one string).
+ */
+export function pagePlan(query: ParsedQuery): { tsquery: string; verify?: RawBuilder<unknown> } {
+  const checks: RawBuilder<unknown>[] = [];
+  const must = query.must.map((clause) => {
+    const parts = clause.map((p) => {
+      const run = checkedOnText(p);
+      return run ? `(${phraseLexemes(p).map((l) => lexeme(l.lexeme)).join(' & ')})` : phraseQuery(p);
+    });
+    if (clause.some(checkedOnText)) {
+      // Another phrase of the same OR clause may be what matched: check it exactly too.
+      const alternatives = clause.map((p) => {
+        const run = checkedOnText(p);
+        return run
+          ? sql`strpos(t.text, ${run}) > 0`
+          : sql`(select x.tsv from search_docs x where x.doc_id = d.doc_id) @@ cast(${phraseQuery(p)} as tsquery)`;
+      });
+      checks.push(sql`(${sql.join(alternatives, sql` or `)})`);
+    }
+    return `(${parts.join(' | ')})`;
+  });
+  const not: string[] = [];
+  for (const p of query.not) {
+    const run = checkedOnText(p);
+    if (run) checks.push(sql`coalesce(strpos(t.text, ${run}), 0) = 0`);
+    else not.push(`!${phraseQuery(p)}`);
+  }
+  return { tsquery: [...must, ...not].join(' & '), verify: checks.length ? sql.join(checks, sql` and `) : undefined };
 }
 
 /** The tsquery; every lexeme is quoted, so no user input is read as tsquery syntax. */

@@ -23,13 +23,20 @@ export interface IndexDoc {
 
 /**
  * How a query is matched, as SQL over `search_docs d`: `from` replaces `from search_docs d` (it may join
- * the full-text table), `where` restricts it to the matching documents, `score` ranks them (higher is
- * better).
+ * the full-text table), `where` restricts it to the candidate documents. Ranking is not the index's
+ * business: the service scores only the matches that pass the scope and filters (at most the cap), from
+ * their text, so no engine computes a score (bm25's document frequencies, ts_rank's de-TOASTed vectors)
+ * for rows that are then thrown away.
  */
 export interface MatchSql {
   from: RawBuilder<unknown>;
   where: RawBuilder<unknown>;
-  score: RawBuilder<number>;
+  /**
+   * Pages only: a condition on the page's current text `t.text` (and `d.doc_id`) that completes the
+   * match. PostgreSQL answers a long Han phrase from its GIN index by its bigrams and checks the exact
+   * sequence here, on ~1.5 KB of text, instead of rechecking positions in each candidate's tsvector.
+   */
+  verify?: RawBuilder<unknown>;
   /** Evaluate the match as a materialized CTE (PostgreSQL: keeps the planner on the GIN index). */
   materialize?: boolean;
   /** Join the catalogue rows as lateral primary-key look-ups (PostgreSQL; SQLite has no LATERAL). */

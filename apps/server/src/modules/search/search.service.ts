@@ -8,7 +8,7 @@ import type { Actor } from '../access/actor.js';
 import type { AuditLog } from '../audit/audit.log.js';
 import { docId, type DocKind, type IndexDoc, type SearchIndex } from './search.index.js';
 import {
-  cadreDocText, hitBoxes, materialDocText, matchRanges, parseQuery, snippet, tokenize, type OcrLine, type ParsedQuery,
+  cadreDocText, hitBoxes, literalPieces, materialDocText, matchRanges, parseQuery, snippet, tokenize, type OcrLine, type ParsedQuery,
 } from './search.text.js';
 
 const WATERMARK = 'catalogue.indexedSince';
@@ -26,6 +26,30 @@ function byDate(a: HitRow, b: HitRow): number {
   return fa < fb ? 1 : fa > fb ? -1 : byRelevance(a, b);
 }
 const BATCH = 500;
+
+/** What a catalogue document says, for its score: a cadre's name, initials, ID number and 档案号, or a material's name. */
+const catalogueText = sql`case when d.kind = 'cadre'
+  then c.name || ' ' || c.name_initials || ' ' || coalesce(c.id_number, '') || ' ' || coalesce(s.dossier_no, '') else coalesce(m.name, '') end`;
+
+/**
+ * The relevance of a match: how often each positive phrase's pieces occur in its text (a cadre whose
+ * name is exactly the query first among cadres). Evaluated on at most the cap's matches, after the
+ * scope and filters, from the text the match is checked on anyway — the same on both databases.
+ */
+function scoreSql(parsed: ParsedQuery, text: RawBuilder<unknown>): RawBuilder<number> {
+  const terms: RawBuilder<unknown>[] = [];
+  const exactNames = new Set<string>();
+  for (const phrase of parsed.must.flat()) {
+    const pieces = literalPieces(phrase);
+    if (pieces.length === 1) exactNames.add(pieces[0]!.text);
+    for (const piece of pieces) {
+      const haystack = piece.han ? text : sql`lower(${text})`;
+      terms.push(sql`(length(${haystack}) - length(replace(${haystack}, ${piece.text}, ''))) / ${sql.lit(piece.text.length)}`);
+    }
+  }
+  const bonus = exactNames.size ? sql`case when d.kind = 'cadre' and c.name in (${sql.join([...exactNames])}) then 1000 else 0 end` : sql`0`;
+  return sql<number>`(${bonus} + ${sql.join(terms, sql` + `)})`;
+}
 
 interface HitRow {
   doc_id: string;
@@ -127,11 +151,13 @@ export class SearchService {
   private async tier(tier: 'catalogue' | 'page', parsed: ParsedQuery, extra: RawBuilder<unknown>[], sort: SearchQuery['sort'], want: number) {
     const match = this.index.match(parsed, tier)!;
     const conds = [...extra, tier === 'page' ? sql`p.deleted_at is null` : sql`(m.id is null or m.deleted_at is null)`];
+    if (match.verify) conds.push(match.verify);
     const materialize = match.materialize ? sql`materialized ` : sql``;
     // The full-text match alone first, as its own (on PostgreSQL materialized, and read lazily) CTE:
     // the planner then answers it from the GIN index and joins the matches by primary key, instead of
     // choosing a seq scan that de-TOASTs every row's tsvector. The catalogue rows are lateral look-ups
-    // by primary key, not hash joins over whole tables.
+    // by primary key, not hash joins over whole tables. A page's text is read for the check that
+    // completes the match and for its score, after the scope and filters.
     const joins = match.lateral
       ? sql`join lateral (select * from cadres where id = d.cadre_id) c on true
       left join lateral (select * from dossiers where id = d.dossier_id) s on true
@@ -141,14 +167,16 @@ export class SearchService {
       left join dossiers s on s.id = d.dossier_id
       left join pages p on p.id = d.page_id
       left join materials m on m.id = coalesce(p.material_id, d.material_id)`;
+    const text = tier === 'page' ? sql`t.text` : catalogueText;
     const r = await sql<HitRow & { n: number | string; n_cadre: number | string }>`
       with d as ${materialize}(
-        select d.doc_id, d.kind, d.cadre_id, d.dossier_id, d.material_id, d.page_id, ${match.score} as score
+        select d.doc_id, d.kind, d.cadre_id, d.dossier_id, d.material_id, d.page_id
         from ${match.from} where ${match.where}),
       hit as ${materialize}(
         select d.doc_id, d.kind, d.cadre_id, c.name as cadre_name, c.name_initials, c.id_number, d.dossier_id, s.dossier_no, s.state,
-          m.id as material_id, m.name as material_name, m.class_code, m.formed_on, d.page_id, p.page_no, d.score
-        from d ${joins} where ${sql.join(conds, sql` and `)} limit ${this.cap + 1})
+          m.id as material_id, m.name as material_name, m.class_code, m.formed_on, d.page_id, p.page_no, ${scoreSql(parsed, text)} as score
+        from d ${joins}${tier === 'page' ? sql` left join page_text t on t.page_id = d.page_id` : sql``}
+        where ${sql.join(conds, sql` and `)} limit ${this.cap + 1})
       select hit.*, (select count(*) from hit) as n, (select count(*) from hit where kind = 'cadre') as n_cadre
       from hit order by ${sort === 'date' ? sql`coalesce(formed_on, '') desc, ` : sql``}${KIND_ORDER}, score desc, doc_id limit ${Math.min(want, this.cap)}`.execute(this.db);
     const n = Number(r.rows[0]?.n ?? 0);

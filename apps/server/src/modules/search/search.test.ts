@@ -92,6 +92,10 @@ beforeAll(async () => {
   await addPage('p2', cadres.wangwei.dossier!.id, review, ['王大伟同志2003年度考核优秀', '伟王不是名字']);
   await addPage('p4', cadres.lina.dossier!.id, null, ['李娜同志1995年5月入党', '工作认真负责']);
   await addPage('p5', cadres.zhangqiang.dossier!.id, null, ['张强 王伟 会议记录']);
+  // Every bigram of 参加工作 is here, but not the phrase.
+  await addPage('p6', cadres.zhangqiang.dossier!.id, null, ['参加过培训，加工厂，工作']);
+  await addPage('p7', cadres.zhangqiang.dossier!.id, null, ['民主推荐会议一次']);
+  await addPage('p8', cadres.zhangqiang.dossier!.id, null, ['民主推荐会议', '再次民主推荐会议', '第三次民主推荐会议']);
   await t.core.handle.db.updateTable('dossiers').set({ state: 'lent' }).where('dossier_no', '=', 'A0003').execute();
   await t.core.search.indexPending();
 });
@@ -121,6 +125,22 @@ describe('search: Chinese-aware matching', () => {
     // 科员 ends one OCR line and 中国 starts the next: not adjacent.
     expect((await search(clerk, '员中')).total).toBe(0);
     expect(labels(await search(clerk, '"科员 中国"'))).toEqual(['page:pg-p1']);
+  });
+
+  it('matches a long phrase only as the whole sequence, also when every pair of it occurs elsewhere on the page', async () => {
+    expect(labels(await search(clerk, '参加工作'))).toEqual(['page:pg-p1']);
+    expect(labels(await search(clerk, '"参加工作" OR "1995年5月入党"'))).toEqual(['page:pg-p1', 'page:pg-p4']);
+    expect(labels(await search(clerk, '加工厂'))).toEqual(['page:pg-p6']);
+    expect(labels(await search(clerk, '张强 -会议记录'))).toEqual(['cadre:张强']);
+    expect(labels(await search(clerk, '张强 -记录会议'))).toEqual(['cadre:张强', 'page:pg-p5']);
+    expect(labels(await search(clerk, '民主推荐 -第三次民主推荐'))).toEqual(['page:pg-p7']);
+  });
+
+  it('ranks a page by how often it says the words', async () => {
+    const r = await search(clerk, '民主推荐');
+    expect(r.items.map((i) => i.page?.id)).toEqual(['pg-p8', 'pg-p7']);
+    const names = await search(clerk, '王伟 OR 王大伟');
+    expect(names.items[0]!.cadre.name).toBe('王伟');
   });
 
   it('combines terms with AND, OR and NOT', async () => {

@@ -151,6 +151,31 @@ export function phraseLexemes(phrase: Phrase): { lexeme: string; offset: number 
   return out;
 }
 
+/**
+ * The phrase as one string when it is a single run of adjacent Han characters (`参加工作`), else null.
+ * For such a phrase, "the tokens at consecutive positions, each pair adjacent" is exactly "the string
+ * occurs in the text": a Han token is one character and adjacent means nothing between.
+ */
+export function hanRun(phrase: Phrase): string | null {
+  const ts = phrase.tokens;
+  if (!ts.every((t, i) => t.han && (i === 0 || adjacent(ts[i - 1], t)))) return null;
+  return ts.map((t) => t.t).join('');
+}
+
+/**
+ * The literal pieces of a phrase as they appear in a text: each run of adjacent Han characters, and
+ * each word (lower-cased). Used to count how often a hit occurs, for ranking.
+ */
+export function literalPieces(phrase: Phrase): { text: string; han: boolean }[] {
+  const out: { text: string; han: boolean }[] = [];
+  phrase.tokens.forEach((t, i) => {
+    const last = out[out.length - 1];
+    if (last && adjacent(phrase.tokens[i - 1], t)) last.text += t.t;
+    else out.push({ text: t.t, han: t.han });
+  });
+  return out;
+}
+
 // ------------------------------------------------------------------ matching, for snippets and boxes
 
 /** Where the query's positive phrases occur in a text: `[start, end)` ranges, in order, not overlapping. */

@@ -64,7 +64,6 @@ export class SqliteSearchIndex implements SearchIndex {
     return {
       from: sql`search_fts join search_docs d on d.seq = search_fts.rowid`,
       where: sql`search_fts match ${expr} and ${tier === 'page' ? sql`search_fts.rowid > 0` : sql`search_fts.rowid < 0`}`,
-      score: sql<number>`(-search_fts.rank)`,
     };
   }
 
