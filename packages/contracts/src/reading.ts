@@ -4,7 +4,8 @@ import { endpoint } from './endpoint.js';
 
 /**
  * Reading (在线查阅) under a grant: the reader's running grants, reading windows, the granted catalogue,
- * watermarked page images, printing with serial numbers, and the reading and print logs.
+ * watermarked page images, printing with serial numbers (for an excerpt grant also a searchable PDF to
+ * download), and the reading and print logs.
  */
 
 export const ReadingMode = z.enum(['read', 'print', 'excerpt']);
@@ -152,6 +153,10 @@ export const readingApi = {
     print: endpoint({
       method: 'POST', path: '/api/reading/sessions/:id/print', summary: '打印已授权材料（PDF，带水印与流水号）', tag: '查阅',
       access: 'access.read', params: SessionParams, body: PrintBody, produces: ['application/pdf'],
+    }),
+    export: endpoint({
+      method: 'POST', path: '/api/reading/sessions/:id/export', summary: '导出已授权材料为可检索 PDF（摘录授权，带水印与流水号，计一次打印）',
+      tag: '查阅', access: 'access.read', params: SessionParams, body: PrintBody, produces: ['application/pdf'],
     }),
     log: endpoint({
       method: 'GET', path: '/api/reading/log', summary: '本人查阅记录', tag: '查阅', access: 'access.read',

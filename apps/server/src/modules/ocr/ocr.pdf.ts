@@ -5,8 +5,7 @@ import type { StoredLine } from './ocr.job.js';
 
 /*
  * A searchable PDF: every page is its master image at its real size (pixels and dpi), with the OCR
- * lines laid over it as invisible text (text rendering mode 3), each line in its box and stretched
- * horizontally to the box's width, so a viewer's selection and search land where the words are.
+ * lines laid over it as invisible text (`drawTextLayer`, shared with the reader's searchable export).
  */
 
 type PDFDoc = InstanceType<typeof PDFDocument>;
@@ -46,11 +45,28 @@ async function addPage(doc: PDFDoc, page: PdfPage): Promise<void> {
   const h = px.h * k;
   doc.addPage({ size: [w, h], margin: 0 });
   doc.image(master, 0, 0, { width: w, height: h });
-  if (page.lines.length === 0) return;
+  drawTextLayer(doc, FONT, page.lines, { x: 0, y: 0, scale: k });
+}
+
+/** Where an image is drawn: its top left corner in points, and points per master pixel. */
+export interface TextPlacement {
+  x: number;
+  y: number;
+  scale: number;
+}
+
+/**
+ * Lays OCR lines (boxes in master pixels) over an image drawn at `at` as invisible text (rendering mode 3):
+ * each line in its box and stretched horizontally to the box's width, so a viewer's selection and search
+ * land where the words are. `font` is a CJK face registered on the document.
+ */
+export function drawTextLayer(doc: PDFDoc, font: string, lines: StoredLine[], at: TextPlacement): void {
+  if (lines.length === 0) return;
+  const k = at.scale;
   doc.save();
   doc.addContent('3 Tr'); // invisible: neither filled nor stroked, but selectable and searchable
-  doc.font(FONT);
-  for (const line of page.lines) {
+  doc.font(font);
+  for (const line of lines) {
     const text = line.text.trim();
     if (!text) continue;
     const [x, y, bw, bh] = line.box;
@@ -59,10 +75,10 @@ async function addPage(doc: PDFDoc, page: PdfPage): Promise<void> {
     const natural = doc.widthOfString(text);
     const scaling = natural > 0 ? Math.max(1, Math.min(1000, ((bw * k) / natural) * 100)) : 100;
     // Baseline 'top' puts the font's ascender at y; centre the em box in the line's box instead.
-    const top = y * k + (bh * k - size) / 2;
+    const top = at.y + y * k + (bh * k - size) / 2;
     // pdfkit supports horizontalScaling (the Tz operator); its type definitions do not list it yet.
     const options: PDFKit.Mixins.TextOptions & { horizontalScaling: number } = { lineBreak: false, horizontalScaling: scaling, baseline: 'top' };
-    doc.text(text, x * k, top, options);
+    doc.text(text, at.x + x * k, top, options);
   }
   doc.restore();
 }

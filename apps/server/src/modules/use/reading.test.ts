@@ -1,4 +1,8 @@
+import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { LightMyRequestResponse } from 'fastify';
 import sharp from 'sharp';
 import { extractText, getDocumentProxy } from 'unpdf';
@@ -22,6 +26,9 @@ const pages: Record<string, string[]> = {};
 let master: Buffer;
 let web: Buffer;
 let requestSeq = 0;
+let tmp: string;
+/** The OCR lines of the résumé's first page, in master pixels: one near the top left, one near the bottom right. */
+let resumeLines: { text: string; box: [number, number, number, number]; confidence: number }[];
 
 const db = () => t.core.handle.db;
 
@@ -154,6 +161,17 @@ beforeAll(async () => {
     ids[key] = c.classes.flatMap((k) => k.materials).find((m) => m.name === name)!.id;
     await addPages(key, ids[dossier]!, ids[key], count);
   }
+  const { width: mw = 0, height: mh = 0 } = await sharp(master).metadata();
+  resumeLines = [
+    { text: '参加工作时间一九九一年七月', box: [Math.round(mw * 0.1), Math.round(mh * 0.15), Math.round(mw * 0.6), 56], confidence: 0.97 },
+    { text: '以上情况属实', box: [Math.round(mw * 0.6), Math.round(mh * 0.88), Math.round(mw * 0.3), 48], confidence: 0.95 },
+  ];
+  const now = t.clock.now().toISOString();
+  await db().insertInto('page_text').values({
+    page_id: pages.resume![0]!, version: 1, engine: 'test', lines: JSON.stringify(resumeLines), text: resumeLines.map((l) => l.text).join('\n'),
+    mean_confidence: 0.96, low_confidence_chars: 0, edited: 0, created_at: now, updated_at: now,
+  }).execute();
+  tmp = mkdtempSync(join(tmpdir(), 'dangan-reading-'));
   ids.readGrant = await grant({ requester: 'rreader', dossierId: ids.d1!, mode: 'read', classes: ['1', '9'] });
   ids.printGrant = await grant({ requester: 'rreader', dossierId: ids.d1!, mode: 'print', classes: ['1', '9'], printLimit: 2 });
   ids.otherGrant = await grant({ requester: 'rreader', dossierId: ids.d2!, mode: 'read' });
@@ -162,6 +180,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await t?.close();
+  if (tmp) rmSync(tmp, { recursive: true, force: true });
 });
 
 describe('grants and reading windows', () => {
@@ -336,6 +355,8 @@ describe('printing', () => {
     expect(text).toContain('CY2026-0002');
     expect(text).toContain('张查阅');
     expect(text).toMatch(/第 3 页\/共 3 页/);
+    // A print-mode grant prints the images only: the page's OCR text is not in it.
+    expect(text).not.toContain(resumeLines[0]!.text);
     const row = await db().selectFrom('access_prints').selectAll().executeTakeFirstOrThrow();
     expect(row).toMatchObject({ serial_no: 'DY2026-000001', year: 2026, seq: 1, request_id: ids.printGrant, user_id: ids.rreader, page_count: 3 });
     expect(row.sha256).toBe(createHash('sha256').update(pdf).digest('hex'));
@@ -366,6 +387,120 @@ describe('printing', () => {
     expect((await ok<{ total: number }>(clerk.get('/api/use/prints', { query: { userId: ids.rother! } }))).total).toBe(0);
     expect((await ok<{ total: number }>(farClerk.get('/api/use/prints'))).total).toBe(0);
     await refused(reader.get('/api/use/prints'), 403, 'FORBIDDEN');
+  });
+});
+
+/** A word of `pdftotext -bbox`, in points from the sheet's top left. */
+interface Word {
+  x0: number;
+  y0: number;
+  x1: number;
+  y1: number;
+  text: string;
+}
+
+function pdfWords(pdf: Buffer, name: string): { plain: string; pages: Word[][] } {
+  const file = join(tmp, name);
+  writeFileSync(file, pdf);
+  const plain = execFileSync('pdftotext', ['-enc', 'UTF-8', file, '-'], { encoding: 'utf8' });
+  const html = execFileSync('pdftotext', ['-bbox', '-enc', 'UTF-8', file, '-'], { encoding: 'utf8' });
+  const pages = html.split('<page ').slice(1).map((page) =>
+    [...page.matchAll(/<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)<\/word>/g)].map((m) => ({
+      x0: Number(m[1]), y0: Number(m[2]), x1: Number(m[3]), y1: Number(m[4]), text: m[5]!,
+    })));
+  return { plain, pages };
+}
+
+describe('searchable export (excerpt grants)', () => {
+  let excerpt: string;
+
+  beforeAll(async () => {
+    excerpt = await grant({ requester: 'rreader', dossierId: ids.d1!, mode: 'excerpt', classes: ['1', '9'], printLimit: 1 });
+  });
+
+  it('refuses a searchable export where the grant is for printing or reading only, and counts nothing', async () => {
+    await closeAll();
+    const printOnly = await grant({ requester: 'rreader', dossierId: ids.d1!, mode: 'print', classes: ['1'], printLimit: 1 });
+    const w = await open(reader, printOnly, ids.d1!);
+    const printsBefore = (await db().selectFrom('access_prints').select('id').execute()).length;
+    const refusal = await refused(reader.post(`/api/reading/sessions/${w.id}/export`, { body: { materialIds: [ids.resume] } }), 403, 'EXPORT_NOT_GRANTED');
+    expect(refusal.message).toBe('本次查阅授权不允许导出可检索 PDF');
+    expect((await db().selectFrom('access_requests').select('prints_used').where('id', '=', printOnly).executeTakeFirstOrThrow()).prints_used).toBe(0);
+    expect((await db().selectFrom('access_prints').select('id').execute()).length).toBe(printsBefore);
+    const denied = await db().selectFrom('audit_events').select('detail').where('action', '=', 'reading.print').where('result', '=', 'denied')
+      .where('user_id', '=', ids.rreader!).execute();
+    expect(denied.map((d) => JSON.parse(d.detail ?? '{}') as Record<string, unknown>)).toContainEqual(expect.objectContaining({ reason: 'mode', searchable: true }));
+    // Its one print is still there to use, and it stays the image-only PDF.
+    const print = await reader.post(`/api/reading/sessions/${w.id}/print`, { body: { materialIds: [ids.resume] } });
+    expect(print.statusCode, print.body).toBe(200);
+    expect(String(print.headers['content-disposition'])).toMatch(/^inline/);
+    expect(pdfWords(print.rawPayload, 'print.pdf').plain).not.toContain(resumeLines[0]!.text);
+    await closeAll();
+    const r = await open(reader, ids.readGrant!, ids.d1!);
+    await refused(reader.post(`/api/reading/sessions/${r.id}/export`, { body: { materialIds: [ids.resume] } }), 403, 'EXPORT_NOT_GRANTED');
+    await closeAll();
+  });
+
+  it('downloads the granted materials as a watermarked PDF with the OCR words, invisible, where the lines are on the page', async () => {
+    await closeAll();
+    const w = await open(reader, excerpt, ids.d1!);
+    const res = await reader.post(`/api/reading/sessions/${w.id}/export`, { body: { materialIds: [ids.resume] } });
+    expect(res.statusCode, res.body).toBe(200);
+    expect(res.headers['content-type']).toBe('application/pdf');
+    expect(res.headers['cache-control']).toBe('no-store, private');
+    const serial = String(res.headers['x-print-serial']);
+    expect(serial).toMatch(/^DY2026-\d{6}$/);
+    const disposition = String(res.headers['content-disposition']);
+    expect(disposition).toMatch(new RegExp(`^attachment; filename="${serial}\\.pdf"; filename\\*=UTF-8''`));
+    expect(decodeURIComponent(disposition.split("UTF-8''")[1]!)).toBe(`王伟-R0001-${serial}.pdf`);
+
+    const pdf = res.rawPayload;
+    const { plain, pages: sheets } = pdfWords(pdf, 'export.pdf');
+    expect(sheets).toHaveLength(2);
+    for (const line of resumeLines) expect(plain).toContain(line.text);
+    expect(plain).toContain(serial);
+    expect(plain).toContain('CY2026-');
+    expect(plain).toMatch(/第 2 页\/共 2 页/);
+
+    // Where print.pdf.ts draws the page: the web rendition fitted, centred, between header and footer of an A4 sheet.
+    const { width: ww = 0, height: wh = 0 } = await sharp(web).metadata();
+    const { width: mw = 0 } = await sharp(master).metadata();
+    const area = { x: 28, y: 58, w: 595.28 - 56, h: 841.89 - 58 - 28 - 26 };
+    const fit = Math.min(area.w / ww, area.h / wh);
+    const image = { x: area.x + (area.w - ww * fit) / 2, y: area.y + (area.h - wh * fit) / 2, w: ww * fit, h: wh * fit };
+    const k = image.w / mw; // points per master pixel
+    for (const line of resumeLines) {
+      const word = sheets[0]!.find((wd) => wd.text === line.text);
+      expect(word, JSON.stringify(sheets[0])).toBeTruthy();
+      expect(word!.x0).toBeGreaterThanOrEqual(image.x);
+      expect(word!.x1).toBeLessThanOrEqual(image.x + image.w);
+      expect(word!.y0).toBeGreaterThanOrEqual(image.y);
+      expect(word!.y1).toBeLessThanOrEqual(image.y + image.h);
+      const [x, y, bw, bh] = line.box;
+      expect(Math.abs(word!.x0 - (image.x + x * k))).toBeLessThan(3);
+      expect(Math.abs(word!.x1 - (image.x + (x + bw) * k))).toBeLessThan(3);
+      // pdftotext's box runs from the face's ascender to its descender: its top is the line's, its middle inside the line.
+      expect(Math.abs(word!.y0 - (image.y + y * k))).toBeLessThan(2);
+      expect((word!.y0 + word!.y1) / 2).toBeGreaterThan(image.y + y * k);
+      expect((word!.y0 + word!.y1) / 2).toBeLessThan(image.y + (y + bh) * k);
+    }
+    // The second page has no recognised text: nothing but the header and footer.
+    expect(sheets[1]!.some((wd) => resumeLines.some((l) => wd.text.includes(l.text)))).toBe(false);
+
+    const row = await db().selectFrom('access_prints').selectAll().where('serial_no', '=', serial).executeTakeFirstOrThrow();
+    expect(row).toMatchObject({ request_id: excerpt, user_id: ids.rreader, page_count: 2, sha256: createHash('sha256').update(pdf).digest('hex') });
+    const audit = await db().selectFrom('audit_events').select('detail').where('action', '=', 'reading.print').where('result', '=', 'success').execute();
+    expect(audit.map((a) => JSON.parse(a.detail ?? '{}') as Record<string, unknown>)).toContainEqual(expect.objectContaining({ serialNo: serial, searchable: true }));
+  });
+
+  it('counts the export as one print: with a limit of one, neither another export nor a print is left', async () => {
+    await closeAll();
+    const w = await open(reader, excerpt, ids.d1!);
+    const limit = await refused(reader.post(`/api/reading/sessions/${w.id}/export`, { body: { materialIds: [ids.resume] } }), 409, 'PRINT_LIMIT');
+    expect(limit.message).toBe('打印次数已用完（已打印 1 次，上限 1 次）');
+    await refused(reader.post(`/api/reading/sessions/${w.id}/print`, { body: { materialIds: [ids.party] } }), 409, 'PRINT_LIMIT');
+    expect(await ok<ReaderCatalogue>(reader.get(`/api/reading/sessions/${w.id}/catalogue`))).toMatchObject({ mode: 'excerpt', printLimit: 1, printsUsed: 1 });
+    expect((await db().selectFrom('access_prints').select('id').where('request_id', '=', excerpt).execute())).toHaveLength(1);
   });
 });
 

@@ -32,7 +32,7 @@ function endedBy(error: unknown): Ended | null {
   return null;
 }
 
-/** The reading room: granted catalogue on the left, the watermarked page in the middle. Nothing to save. */
+/** The reading room: granted catalogue on the left, the watermarked page in the middle. Nothing to save but an excerpt grant's export. */
 export default function ReaderPage() {
   const { requestId = '', dossierId = '' } = useParams<{ requestId: string; dossierId: string }>();
   const me = useMe();
@@ -152,7 +152,7 @@ export default function ReaderPage() {
         <Space>
           {canPrint && (
             <Button data-testid="print-button" icon={<PrinterOutlined />} disabled={left <= 0} onClick={() => setPrinting(true)}>
-              打印（剩余 {Math.max(0, left)} 次）
+              {cat.mode === 'excerpt' ? '打印/导出' : '打印'}（剩余 {Math.max(0, left)} 次）
             </Button>
           )}
           <Button><Link to="/reading">结束查阅</Link></Button>
@@ -218,6 +218,11 @@ export default function ReaderPage() {
           onPrinted={(serialNo) => {
             setPrinting(false);
             void message.success(`已生成打印件，流水号 ${serialNo}`);
+            void queryClient.invalidateQueries({ queryKey: readingKeys.catalogue(session.id) });
+          }}
+          onExported={(serialNo) => {
+            setPrinting(false);
+            void message.success(`已导出可检索 PDF，流水号 ${serialNo}`);
             void queryClient.invalidateQueries({ queryKey: readingKeys.catalogue(session.id) });
           }}
           onEnded={finish}

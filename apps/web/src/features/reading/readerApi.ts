@@ -19,16 +19,47 @@ async function errorOf(response: Response): Promise<ApiError> {
   }
 }
 
-/** Prints the chosen materials: the server answers with a PDF (watermarked, with its serial number). */
-export async function printMaterials(sessionId: string, materialIds: string[], csrfToken: string): Promise<{ pdf: Blob; serialNo: string }> {
-  const response = await fetch(urlOf(api.reading.print, { params: { id: sessionId } }), {
+/** Asks for a PDF of the chosen materials: the server answers it watermarked, with its serial number. */
+async function materialsPdf(
+  endpoint: typeof api.reading.print | typeof api.reading.export, sessionId: string, materialIds: string[], csrfToken: string,
+): Promise<{ pdf: Blob; serialNo: string; disposition: string }> {
+  const response = await fetch(urlOf(endpoint, { params: { id: sessionId } }), {
     method: 'POST',
     credentials: 'same-origin',
     headers: { 'content-type': 'application/json', 'x-csrf-token': csrfToken, accept: 'application/pdf, application/json' },
     body: JSON.stringify({ materialIds }),
   });
   if (!response.ok) throw await errorOf(response);
-  return { pdf: await response.blob(), serialNo: response.headers.get('x-print-serial') ?? '' };
+  return {
+    pdf: await response.blob(), serialNo: response.headers.get('x-print-serial') ?? '', disposition: response.headers.get('content-disposition') ?? '',
+  };
+}
+
+/** Prints the chosen materials (the PDF goes to the print dialog). */
+export async function printMaterials(sessionId: string, materialIds: string[], csrfToken: string): Promise<{ pdf: Blob; serialNo: string }> {
+  const { pdf, serialNo } = await materialsPdf(api.reading.print, sessionId, materialIds, csrfToken);
+  return { pdf, serialNo };
+}
+
+/** An excerpt grant's searchable PDF of the chosen materials, with the file name the server gives it. */
+export async function exportMaterials(sessionId: string, materialIds: string[], csrfToken: string): Promise<{ pdf: Blob; serialNo: string; fileName: string }> {
+  const { pdf, serialNo, disposition } = await materialsPdf(api.reading.export, sessionId, materialIds, csrfToken);
+  const encoded = /filename\*=UTF-8''([^;]+)/i.exec(disposition)?.[1];
+  return { pdf, serialNo, fileName: encoded ? decodeURIComponent(encoded) : `${serialNo || '查阅导出'}.pdf` };
+}
+
+/** Saves a file the page already holds, through a link with a download name. */
+export function saveFile(file: Blob, fileName: string): void {
+  const url = URL.createObjectURL(file);
+  const link = document.createElement('a');
+  link.href = url;
+  link.download = fileName;
+  link.style.display = 'none';
+  document.body.appendChild(link);
+  link.click();
+  link.remove();
+  // Some browsers read the object URL only after the click has returned: it goes a little later.
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
 
 /** Closes a reading window as the page goes away; `keepalive` lets the request outlive the page. */
