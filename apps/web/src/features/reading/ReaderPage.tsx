@@ -159,7 +159,9 @@ export default function ReaderPage() {
         </Space>
       </Flex>
       <Alert type="info" showIcon style={{ marginBottom: 12 }}
-        message="页面带有查阅人水印；请勿拍照、摘抄或以其他方式复制。所看每一页均记入查阅记录。" />
+        message={cat.mode === 'excerpt'
+          ? '页面带有查阅人水印；摘录请通过「打印/导出」取得带流水号的文件，请勿拍照或以其他方式复制。所看每一页均记入查阅记录。'
+          : '页面带有查阅人水印；请勿拍照、摘抄或以其他方式复制。所看每一页均记入查阅记录。'} />
       <Flex gap={12} align="flex-start">
         <Card size="small" title="已授权材料" style={{ width: 300, flex: 'none' }} styles={{ body: { padding: 0, maxHeight: '70vh', overflow: 'auto' } }}>
           <div data-testid="reader-catalogue">
