@@ -9,11 +9,12 @@ const MAX_POSITIONS = 256;
 
 /**
  * PostgreSQL: `search_docs.tsv`, a tsvector built here rather than by `to_tsvector`, with a GIN index.
- * Each Han character is a lexeme at its position and each adjacent pair is a bigram lexeme at the same
- * position (which `to_tsvector` cannot do), so `王伟` is the single, selective lexeme `'王伟'` — the GIN
- * index answers it without rechecking positions — and longer phrases are bigram chains `'干部' <-> '部履'
- * <-> '履历'`. The vector and query are given as literals (`::tsvector`, `::tsquery`), so no text-search
- * parser or locale reinterprets the tokens.
+ * Each Han character is a lexeme at its position, and each adjacent pair and triple a lexeme at the same
+ * position (which `to_tsvector` cannot do), so `王伟` and `王伟明` are single, selective lexemes — the
+ * GIN index answers them without rechecking positions. Longer runs are answered by their triples and
+ * checked on the page text (`pagePlan`); phrases mixing words and characters are bigram chains
+ * `'1988' <-> '年' <-> …`. The vector and query are given as literals (`::tsvector`, `::tsquery`), so no
+ * text-search parser or locale reinterprets the tokens.
  */
 export class PostgresSearchIndex implements SearchIndex {
   async upsert(ex: Executor, docs: IndexDoc[]): Promise<void> {
@@ -87,58 +88,70 @@ export function tsvectorLiteral(tokens: Token[]): string {
     const pos = Math.min(i + 1, MAX_POS);
     add(t.t, pos);
     const next = tokens[i + 1];
-    if (adjacent(t, next)) add(t.t + next!.t, pos);
+    if (!adjacent(t, next)) return;
+    add(t.t + next!.t, pos);
+    const third = tokens[i + 2];
+    if (adjacent(next, third)) add(t.t + next!.t + third!.t, pos);
   });
   return [...positions].map(([l, ps]) => `${lexeme(l)}:${ps.join(',')}`).join(' ');
 }
 
 function phraseQuery(p: Phrase): string {
+  const run = hanRun(p);
+  if (run && [...run].length <= 3) return lexeme(run);
   const parts = phraseLexemes(p);
   let out = lexeme(parts[0]!.lexeme);
   for (let i = 1; i < parts.length; i++) out += ` <${parts[i]!.offset - parts[i - 1]!.offset}> ${lexeme(parts[i]!.lexeme)}`;
   return parts.length > 1 ? `(${out})` : out;
 }
 
-/** A run of three or more adjacent Han characters: answered by its bigrams, checked on the text. */
-const checkedOnText = (p: Phrase): string | null => {
-  const run = hanRun(p);
-  return run && run.length >= 3 ? run : null;
-};
-
 /**
- * The pages' tsquery and the check that completes it. A phrase chain `'参加' <-> '加工' <-> '工作'` makes
- * GIN recheck every candidate's positions, de-TOASTing its ~8 KB vector; when all the bigrams are common
- * that is thousands of candidates before the cap is reached. So a long Han phrase asks GIN for its
- * bigrams ANDed (answered from the index alone) and the exact string is checked on the page text; a NOT
- * of such a phrase is checked on the text only. Phrases mixing words and characters keep the positional
- * chain (a word like 1988 is selective, and the sequence cannot be checked as one string).
+ * The pages' tsquery and the check that completes it. Each run of adjacent Han characters is indexed as
+ * its characters, pairs and triples, so a run of up to three characters is one exact lexeme. A longer
+ * one asks GIN for its triples ANDed — answered from the index alone, and the triple that straddles two
+ * common words is rare — and the exact string is checked on the page text. (A positional chain
+ * `'参加' <-> '加工' <-> …` would make GIN recheck every candidate's ~8 KB vector, thousands of them
+ * when the words are common.) A NOT of such a run is checked on the text only. Phrases mixing words
+ * and characters keep the positional chain: a word like 1988 is selective, and the sequence cannot be
+ * checked as one string.
  */
 export function pagePlan(query: ParsedQuery): { tsquery: string; verify?: RawBuilder<unknown> } {
   const checks: RawBuilder<unknown>[] = [];
   const must = query.must.map((clause) => {
-    const parts = clause.map((p) => {
-      const run = checkedOnText(p);
-      return run ? `(${phraseLexemes(p).map((l) => lexeme(l.lexeme)).join(' & ')})` : phraseQuery(p);
-    });
     if (clause.some(checkedOnText)) {
       // Another phrase of the same OR clause may be what matched: check it exactly too.
       const alternatives = clause.map((p) => {
-        const run = checkedOnText(p);
+        const run = hanRun(p);
         return run
           ? sql`strpos(t.text, ${run}) > 0`
           : sql`(select x.tsv from search_docs x where x.doc_id = d.doc_id) @@ cast(${phraseQuery(p)} as tsquery)`;
       });
       checks.push(sql`(${sql.join(alternatives, sql` or `)})`);
     }
-    return `(${parts.join(' | ')})`;
+    return `(${clause.map(pagePhraseQuery).join(' | ')})`;
   });
   const not: string[] = [];
   for (const p of query.not) {
     const run = checkedOnText(p);
     if (run) checks.push(sql`coalesce(strpos(t.text, ${run}), 0) = 0`);
-    else not.push(`!${phraseQuery(p)}`);
+    else not.push(`!${pagePhraseQuery(p)}`);
   }
   return { tsquery: [...must, ...not].join(' & '), verify: checks.length ? sql.join(checks, sql` and `) : undefined };
+}
+
+/** A run of four or more adjacent Han characters: answered by its triples, checked on the text. */
+function checkedOnText(p: Phrase): string | null {
+  const run = hanRun(p);
+  return run && [...run].length > 3 ? run : null;
+}
+
+function pagePhraseQuery(p: Phrase): string {
+  const run = hanRun(p);
+  const chars = run ? [...run] : [];
+  if (chars.length <= 3) return phraseQuery(p);
+  const triples = new Set<string>();
+  for (let i = 0; i + 3 <= chars.length; i++) triples.add(chars.slice(i, i + 3).join(''));
+  return `(${[...triples].map(lexeme).join(' & ')})`;
 }
 
 /** The tsquery; every lexeme is quoted, so no user input is read as tsquery syntax. */

@@ -12,6 +12,7 @@ import * as m0009 from './migrations/0009_checks.js';
 import * as m0010 from './migrations/0010_search_tiers.js';
 import * as m0011 from './migrations/0011_dashboard.js';
 import * as m0012 from './migrations/0012_use.js';
+import * as m0013 from './migrations/0013_search_triples.js';
 
 /** Listed in code, not read from a folder, so the bundled server carries its migrations. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -27,6 +28,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0010_search_tiers': m0010,
   '0011_dashboard': m0011,
   '0012_use': m0012,
+  '0013_search_triples': m0013,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };
