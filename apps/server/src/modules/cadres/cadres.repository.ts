@@ -1,7 +1,7 @@
 import type { Insertable, Updateable } from 'kysely';
-import { sql } from 'kysely';
 import type { DatabaseKind, Executor } from '../../platform/db/connect.js';
 import type { CadreTable, DossierTable } from '../../platform/db/schema.js';
+import { withinUnits } from '../../platform/db/scope.js';
 import type { Authorized, DataScope } from '../access/access.js';
 
 export interface CadreFilter {
@@ -65,12 +65,10 @@ function matchingCadreIds(db: Executor, terms: SearchTerm[]) {
 
 export function cadresRepository(db: Executor, _kind: DatabaseKind) {
   function scoped(scope: Authorized<DataScope>) {
-    let q = db.selectFrom('cadres').leftJoin('dossiers', 'dossiers.cadre_id', 'cadres.id');
-    if (scope.unitIds !== null) {
-      const ids = [...scope.unitIds];
-      q = ids.length === 0 ? q.where(sql<boolean>`1 = 0`) : q.where('cadres.managing_unit_id', 'in', ids);
-    }
-    return q;
+    return db
+      .selectFrom('cadres')
+      .leftJoin('dossiers', 'dossiers.cadre_id', 'cadres.id')
+      .where(withinUnits('cadres.managing_unit_id', scope.unitIds));
   }
 
   return {

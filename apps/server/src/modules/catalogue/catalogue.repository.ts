@@ -1,26 +1,23 @@
 import type { Insertable, Updateable } from 'kysely';
-import { sql } from 'kysely';
 import type { DatabaseKind, Executor } from '../../platform/db/connect.js';
 import { forUpdate } from '../../platform/db/dialect.js';
 import type { MaterialTable } from '../../platform/db/schema.js';
+import { withinUnits } from '../../platform/db/scope.js';
 import type { Authorized, DataScope } from '../access/access.js';
 
 export function catalogueRepository(db: Executor, kind: DatabaseKind) {
   return {
     /** The dossier with its cadre, if the scope reaches the cadre's managing unit. */
     async dossier(scope: Authorized<DataScope>, dossierId: string) {
-      let q = db
+      return db
         .selectFrom('dossiers')
         .innerJoin('cadres', 'cadres.id', 'dossiers.cadre_id')
         .innerJoin('units', 'units.id', 'cadres.managing_unit_id')
         .selectAll('dossiers')
         .select(['cadres.name as cadre_name', 'cadres.managing_unit_id', 'units.name as managing_unit_name'])
-        .where('dossiers.id', '=', dossierId);
-      if (scope.unitIds !== null) {
-        const ids = [...scope.unitIds];
-        q = ids.length === 0 ? q.where(sql<boolean>`1 = 0`) : q.where('cadres.managing_unit_id', 'in', ids);
-      }
-      return q.executeTakeFirst();
+        .where('dossiers.id', '=', dossierId)
+        .where(withinUnits('cadres.managing_unit_id', scope.unitIds))
+        .executeTakeFirst();
     },
 
     /** Locks the dossier row: renumbering its catalogue is one writer at a time. */

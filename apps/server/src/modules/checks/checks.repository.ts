@@ -1,8 +1,8 @@
 import type { Insertable, Updateable } from 'kysely';
-import { sql } from 'kysely';
 import type { DatabaseKind, Executor } from '../../platform/db/connect.js';
 import { forUpdate } from '../../platform/db/dialect.js';
 import type { CheckFindingTable, CheckRunTable } from '../../platform/db/schema.checks.js';
+import { withinUnits } from '../../platform/db/scope.js';
 import type { Authorized, DataScope } from '../access/access.js';
 
 /** Ids per `in (…)` list: well under SQLite's and PostgreSQL's bound-parameter limits. */
@@ -24,12 +24,10 @@ export function checksRepository(db: Executor, kind: DatabaseKind) {
   return {
     /** The dossier with its cadre, when the scope reaches the cadre's managing unit. */
     async dossier(scope: Authorized<DataScope>, dossierId: string) {
-      let q = dossierQuery().where('dossiers.id', '=', dossierId);
-      if (scope.unitIds !== null) {
-        const ids = [...scope.unitIds];
-        q = ids.length === 0 ? q.where(sql<boolean>`1 = 0`) : q.where('cadres.managing_unit_id', 'in', ids);
-      }
-      return q.executeTakeFirst();
+      return dossierQuery()
+        .where('dossiers.id', '=', dossierId)
+        .where(withinUnits('cadres.managing_unit_id', scope.unitIds))
+        .executeTakeFirst();
     },
 
     /** Those of `ids` whose cadre's managing unit the scope reaches. */

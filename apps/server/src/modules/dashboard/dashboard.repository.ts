@@ -1,6 +1,7 @@
 import { sql, type ExpressionBuilder } from 'kysely';
 import type { Executor } from '../../platform/db/connect.js';
 import type { Database } from '../../platform/db/schema.js';
+import { scopeCondition, withinUnits } from '../../platform/db/scope.js';
 
 /**
  * The dashboard's and task lists' queries over the project tables. Every query takes the reader's
@@ -10,7 +11,6 @@ import type { Database } from '../../platform/db/schema.js';
 export type Units = readonly string[] | null;
 
 const num = (v: unknown): number => Number(v ?? 0);
-const NOTHING = sql<boolean>`1 = 0`;
 
 /** Whether batch `b` is visible to the units. */
 function batchVisible(eb: ExpressionBuilder<Database & { b: Database['project_batches'] }, 'b'>, units: readonly string[]) {
@@ -40,18 +40,15 @@ export function dashboardRepository(db: Executor) {
       .innerJoin('project_batches as b', 'b.id', 'bd.batch_id')
       .innerJoin('dossiers as d', 'd.id', 'bd.dossier_id')
       .innerJoin('cadres as c', 'c.id', 'd.cadre_id')
-      .where('b.state', '<>', 'cancelled');
-    if (units !== null) q = units.length === 0 ? q.where(NOTHING) : q.where('c.managing_unit_id', 'in', [...units]);
+      .where('b.state', '<>', 'cancelled')
+      .where(withinUnits('c.managing_unit_id', units));
     if (batchId) q = q.where('bd.batch_id', '=', batchId);
     return q;
   };
 
   /** Batches by id or all, visible to the units. */
-  const batches = (units: Units) => {
-    let q = db.selectFrom('project_batches as b');
-    if (units !== null) q = units.length === 0 ? q.where(NOTHING) : q.where((eb) => batchVisible(eb, [...units]));
-    return q;
-  };
+  const batches = (units: Units) =>
+    db.selectFrom('project_batches as b').where((eb) => scopeCondition(units, (ids) => batchVisible(eb, ids)));
 
   /** Completed inspection rounds since `from` of dossiers in the units. */
   const inspectedSince = (units: Units, batchId: string | undefined, from: string) => {
@@ -60,8 +57,8 @@ export function dashboardRepository(db: Executor) {
       .innerJoin('dossiers as d', 'd.id', 'i.dossier_id')
       .innerJoin('cadres as c', 'c.id', 'd.cadre_id')
       .where('i.verdict', 'is not', null)
-      .where('i.verdict_at', '>=', from);
-    if (units !== null) q = units.length === 0 ? q.where(NOTHING) : q.where('c.managing_unit_id', 'in', [...units]);
+      .where('i.verdict_at', '>=', from)
+      .where(withinUnits('c.managing_unit_id', units));
     if (batchId) q = q.where('i.batch_id', '=', batchId);
     return q;
   };
@@ -146,8 +143,8 @@ export function dashboardRepository(db: Executor) {
         .innerJoin('scan_batches as sb', 'sb.id', 'f.batch_id')
         .innerJoin('dossiers as d', 'd.id', 'p.dossier_id')
         .innerJoin('cadres as c', 'c.id', 'd.cadre_id')
-        .where('p.created_at', '>=', from);
-      if (units !== null) q = units.length === 0 ? q.where(NOTHING) : q.where('c.managing_unit_id', 'in', [...units]);
+        .where('p.created_at', '>=', from)
+        .where(withinUnits('c.managing_unit_id', units));
       if (batchId) {
         q = q.where('p.dossier_id', 'in', db.selectFrom('project_batch_dossiers').select('dossier_id').where('batch_id', '=', batchId));
       }
@@ -167,8 +164,8 @@ export function dashboardRepository(db: Executor) {
         .where('e.event', '=', 'finish')
         .where('e.stage', 'in', ['process', 'link'])
         .where('e.user_id', 'is not', null)
-        .where('e.at', '>=', from);
-      if (units !== null) q = units.length === 0 ? q.where(NOTHING) : q.where('c.managing_unit_id', 'in', [...units]);
+        .where('e.at', '>=', from)
+        .where(withinUnits('c.managing_unit_id', units));
       if (batchId) q = q.where('e.batch_id', '=', batchId);
       const rows = await q.select(['e.user_id', 'e.stage', 'e.at', livePages('e.dossier_id').as('pages')]).execute();
       return rows.map((r) => ({ userId: r.user_id!, stage: r.stage as 'process' | 'link', at: r.at, pages: num(r.pages) }));
@@ -203,8 +200,8 @@ export function dashboardRepository(db: Executor) {
         .innerJoin('project_inspections as i', 'i.id', 'r.inspection_id')
         .innerJoin('dossiers as d', 'd.id', 'r.dossier_id')
         .innerJoin('cadres as c', 'c.id', 'd.cadre_id')
-        .where('r.state', '=', 'open');
-      if (units !== null) q = units.length === 0 ? q.where(NOTHING) : q.where('c.managing_unit_id', 'in', [...units]);
+        .where('r.state', '=', 'open')
+        .where(withinUnits('c.managing_unit_id', units));
       if (filter.assigneeId) q = q.where('r.assignee_id', '=', filter.assigneeId);
       if (filter.before) q = q.where('r.created_at', '<', filter.before);
       const rows = await q

@@ -2,6 +2,7 @@ import type { Insertable, Updateable } from 'kysely';
 import { sql } from 'kysely';
 import type { DatabaseKind, Executor } from '../../platform/db/connect.js';
 import { containsPattern, forUpdate, likeOperator } from '../../platform/db/dialect.js';
+import { scopeCondition, withinUnits } from '../../platform/db/scope.js';
 import type {
   ProjectBatchDossierTable,
   ProjectBatchTable,
@@ -30,11 +31,6 @@ export interface DossierInfo {
   state: string;
   cadre_name: string;
   managing_unit_id: string;
-}
-
-/** Unit ids of a scope as a list, or null for every unit. */
-function scopeUnits(scope: DataScope): string[] | null {
-  return scope.unitIds === null ? null : [...scope.unitIds];
 }
 
 const num = (v: unknown): number => Number(v ?? 0);
@@ -78,26 +74,22 @@ export function projectRepository(db: Executor, kind: DatabaseKind) {
 
     /** Batches of the scope's units, or holding one of its dossiers; newest first. */
     async listBatches(scope: DataScope, filter: { state?: string; q?: string; limit: number; offset: number }) {
-      const units = scopeUnits(scope);
-      let q = db.selectFrom('project_batches');
-      if (units !== null) {
-        q = units.length === 0
-          ? q.where(sql<boolean>`1 = 0`)
-          : q.where((eb) =>
-              eb.or([
-                eb('project_batches.unit_id', 'in', units),
-                eb.exists(
-                  eb
-                    .selectFrom('project_batch_dossiers as bd')
-                    .innerJoin('dossiers', 'dossiers.id', 'bd.dossier_id')
-                    .innerJoin('cadres', 'cadres.id', 'dossiers.cadre_id')
-                    .select('bd.dossier_id')
-                    .whereRef('bd.batch_id', '=', 'project_batches.id')
-                    .where('cadres.managing_unit_id', 'in', units),
-                ),
-              ]),
-            );
-      }
+      let q = db.selectFrom('project_batches').where((eb) =>
+        scopeCondition(scope.unitIds, (units) =>
+          eb.or([
+            eb('project_batches.unit_id', 'in', units),
+            eb.exists(
+              eb
+                .selectFrom('project_batch_dossiers as bd')
+                .innerJoin('dossiers', 'dossiers.id', 'bd.dossier_id')
+                .innerJoin('cadres', 'cadres.id', 'dossiers.cadre_id')
+                .select('bd.dossier_id')
+                .whereRef('bd.batch_id', '=', 'project_batches.id')
+                .where('cadres.managing_unit_id', 'in', units),
+            ),
+          ]),
+        ),
+      );
       if (filter.state) q = q.where('state', '=', filter.state);
       if (filter.q) {
         const op = sql.raw(likeOperator(kind));
@@ -112,14 +104,15 @@ export function projectRepository(db: Executor, kind: DatabaseKind) {
     // ---------------------------------------------------------------- dossiers of batches
     /** Dossiers by id with their cadre; those outside `units` (when given) are left out. */
     async dossiers(ids: readonly string[], units: string[] | null = null): Promise<DossierInfo[]> {
-      if (ids.length === 0 || (units !== null && units.length === 0)) return [];
-      let q = db
+      if (ids.length === 0) return [];
+      return db
         .selectFrom('dossiers')
         .innerJoin('cadres', 'cadres.id', 'dossiers.cadre_id')
         .select(['dossiers.id', 'dossiers.dossier_no', 'dossiers.state', 'cadres.name as cadre_name', 'cadres.managing_unit_id'])
-        .where('dossiers.id', 'in', [...ids]);
-      if (units !== null) q = q.where('cadres.managing_unit_id', 'in', units);
-      return q.orderBy('dossiers.dossier_no').execute();
+        .where('dossiers.id', 'in', [...ids])
+        .where(withinUnits('cadres.managing_unit_id', units))
+        .orderBy('dossiers.dossier_no')
+        .execute();
     },
 
     async lockDossier(dossierId: string) {

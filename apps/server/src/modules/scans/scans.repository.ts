@@ -3,6 +3,7 @@ import { sql } from 'kysely';
 import type { DatabaseKind, Executor } from '../../platform/db/connect.js';
 import { forUpdate } from '../../platform/db/dialect.js';
 import type { BlobTable, PageTable, ScanBatchTable, ScanFileTable } from '../../platform/db/schema.js';
+import { withinUnits } from '../../platform/db/scope.js';
 import type { Authorized, DataScope } from '../access/access.js';
 
 export type PageRow = PageTable;
@@ -11,16 +12,13 @@ export function scansRepository(db: Executor, kind: DatabaseKind) {
   return {
     /** The dossier with its cadre, when the scope reaches the cadre's managing unit. */
     async dossier(scope: Authorized<DataScope>, dossierId: string) {
-      let q = db
+      return db
         .selectFrom('dossiers')
         .innerJoin('cadres', 'cadres.id', 'dossiers.cadre_id')
         .select(['dossiers.id', 'dossiers.dossier_no', 'dossiers.state', 'cadres.name as cadre_name', 'cadres.managing_unit_id'])
-        .where('dossiers.id', '=', dossierId);
-      if (scope.unitIds !== null) {
-        const ids = [...scope.unitIds];
-        q = ids.length === 0 ? q.where(sql<boolean>`1 = 0`) : q.where('cadres.managing_unit_id', 'in', ids);
-      }
-      return q.executeTakeFirst();
+        .where('dossiers.id', '=', dossierId)
+        .where(withinUnits('cadres.managing_unit_id', scope.unitIds))
+        .executeTakeFirst();
     },
 
     /** For console and folder ingest (no user scope): the dossier a file name names. */

@@ -1,6 +1,7 @@
 import { sql, type ExpressionBuilder } from 'kysely';
 import type { Executor } from '../../platform/db/connect.js';
 import type { Database } from '../../platform/db/schema.js';
+import { scopeCondition, withinUnits } from '../../platform/db/scope.js';
 
 /**
  * The statistics' queries. Every one takes the reader's units (null = all): a dossier — and what
@@ -9,36 +10,24 @@ import type { Database } from '../../platform/db/schema.js';
  */
 export type Units = readonly string[] | null;
 
-const NOTHING = sql<boolean>`1 = 0`;
 const num = (v: unknown): number => Number(v ?? 0);
-
-type WithCadre = Database & { c: Database['cadres'] };
-
-function inUnits<DB extends WithCadre, TB extends keyof DB & 'c'>(units: Units) {
-  return (eb: ExpressionBuilder<DB, TB>) => {
-    if (units === null) return sql<boolean>`1 = 1`;
-    if (units.length === 0) return NOTHING;
-    return (eb as unknown as ExpressionBuilder<WithCadre, 'c'>)('c.managing_unit_id', 'in', [...units]);
-  };
-}
 
 export function statsRepository(db: Executor) {
   const dossiers = (units: Units) =>
-    db.selectFrom('dossiers as d').innerJoin('cadres as c', 'c.id', 'd.cadre_id').where(inUnits(units));
+    db.selectFrom('dossiers as d').innerJoin('cadres as c', 'c.id', 'd.cadre_id').where(withinUnits('c.managing_unit_id', units));
 
   /** Requests naming at least one dossier of the units. */
-  const requestInUnits = (units: Units) => (eb: ExpressionBuilder<Database & { r: Database['access_requests'] }, 'r'>) => {
-    if (units === null) return sql<boolean>`1 = 1`;
-    if (units.length === 0) return NOTHING;
-    return eb.exists(
-      eb.selectFrom('access_request_dossiers as rd')
-        .innerJoin('dossiers as rdd', 'rdd.id', 'rd.dossier_id')
-        .innerJoin('cadres as rc', 'rc.id', 'rdd.cadre_id')
-        .select('rd.dossier_id')
-        .whereRef('rd.request_id', '=', 'r.id')
-        .where('rc.managing_unit_id', 'in', [...units]),
+  const requestInUnits = (units: Units) => (eb: ExpressionBuilder<Database & { r: Database['access_requests'] }, 'r'>) =>
+    scopeCondition(units, (ids) =>
+      eb.exists(
+        eb.selectFrom('access_request_dossiers as rd')
+          .innerJoin('dossiers as rdd', 'rdd.id', 'rd.dossier_id')
+          .innerJoin('cadres as rc', 'rc.id', 'rdd.cadre_id')
+          .select('rd.dossier_id')
+          .whereRef('rd.request_id', '=', 'r.id')
+          .where('rc.managing_unit_id', 'in', ids),
+      ),
     );
-  };
 
   return {
     async units() {
@@ -146,7 +135,7 @@ export function statsRepository(db: Executor) {
       return db.selectFrom('cadres as c')
         .select(['c.id', 'c.gender', 'c.birth_date', 'c.ethnicity', 'c.education', 'c.political_status', 'c.party_join_date',
           'c.work_start_date', 'c.rank', 'c.managing_unit_id'])
-        .where('c.personnel_status', '=', status).where(inUnits(units))
+        .where('c.personnel_status', '=', status).where(withinUnits('c.managing_unit_id', units))
         .execute();
     },
   };

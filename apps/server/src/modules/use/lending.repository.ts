@@ -2,11 +2,11 @@ import { sql, type Insertable } from 'kysely';
 import type { DatabaseKind, Executor } from '../../platform/db/connect.js';
 import { containsPattern, forUpdate, likeOperator } from '../../platform/db/dialect.js';
 import type { LendingTable } from '../../platform/db/schema.use.js';
+import { withinUnits } from '../../platform/db/scope.js';
 
 /** Units of the reader's data scope; null = all units. A lending belongs to its dossier's cadre's managing unit. */
 export type Units = readonly string[] | null;
 
-const NOTHING = sql<boolean>`1 = 0`;
 const num = (v: unknown): number => Number(v ?? 0);
 
 export interface LendingFilter {
@@ -20,8 +20,8 @@ export interface LendingFilter {
 
 export function lendingRepository(db: Executor, kind: DatabaseKind) {
   /** Lendings with their request, dossier, cadre, borrower and people's names. */
-  const lendings = (units: Units) => {
-    let q = db
+  const lendings = (units: Units) =>
+    db
       .selectFrom('lendings as l')
       .innerJoin('access_requests as r', 'r.id', 'l.request_id')
       .innerJoin('dossiers as d', 'd.id', 'l.dossier_id')
@@ -29,10 +29,8 @@ export function lendingRepository(db: Executor, kind: DatabaseKind) {
       .innerJoin('users as b', 'b.id', 'l.borrower_id')
       .innerJoin('units as bu', 'bu.id', 'b.unit_id')
       .leftJoin('users as lu', 'lu.id', 'l.lent_by')
-      .leftJoin('users as ru', 'ru.id', 'l.returned_by');
-    if (units !== null) q = units.length === 0 ? q.where(NOTHING) : q.where('c.managing_unit_id', 'in', [...units]);
-    return q;
-  };
+      .leftJoin('users as ru', 'ru.id', 'l.returned_by')
+      .where(withinUnits('c.managing_unit_id', units));
   const columns = [
     'l.id', 'l.request_id', 'r.request_no', 'l.dossier_id', 'd.dossier_no', 'c.name as cadre_name', 'c.managing_unit_id',
     'l.borrower_id', 'b.display_name as borrower_name', 'bu.name as borrower_unit_name', 'l.lent_by', 'lu.display_name as lent_by_name',
@@ -46,7 +44,7 @@ export function lendingRepository(db: Executor, kind: DatabaseKind) {
      * under that request, for dossiers of the units.
      */
     async candidates(units: Units, now: string) {
-      let q = db
+      return db
         .selectFrom('access_requests as r')
         .innerJoin('access_request_dossiers as rd', 'rd.request_id', 'r.id')
         .innerJoin('dossiers as d', 'd.id', 'rd.dossier_id')
@@ -60,9 +58,8 @@ export function lendingRepository(db: Executor, kind: DatabaseKind) {
         .where('r.granted_until', '>', now)
         .where((eb) => eb.not(eb.exists(
           eb.selectFrom('lendings as x').select('x.id').whereRef('x.request_id', '=', 'r.id').whereRef('x.dossier_id', '=', 'rd.dossier_id'),
-        )));
-      if (units !== null) q = units.length === 0 ? q.where(NOTHING) : q.where('c.managing_unit_id', 'in', [...units]);
-      return q
+        )))
+        .where(withinUnits('c.managing_unit_id', units))
         .select([
           'r.id as request_id', 'r.request_no', 'r.requester_id', 'u.display_name as requester_name', 'ru.name as requester_unit_name',
           'r.purpose', 'p.label as purpose_label', 'r.granted_from', 'r.granted_until',

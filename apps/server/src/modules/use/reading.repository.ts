@@ -2,6 +2,7 @@ import { sql, type Insertable } from 'kysely';
 import type { DatabaseKind, Executor } from '../../platform/db/connect.js';
 import { forUpdate } from '../../platform/db/dialect.js';
 import type { AccessPrintTable, ReadingLogTable, ReadingSessionTable } from '../../platform/db/schema.use.js';
+import { withinUnits } from '../../platform/db/scope.js';
 import type { Authorized, DataScope } from '../access/access.js';
 
 export type ReadingSessionRow = ReadingSessionTable;
@@ -139,11 +140,8 @@ export function readingRepository(db: Executor, kind: DatabaseKind) {
         .innerJoin('dossiers as d', 'd.id', 'l.dossier_id')
         .innerJoin('cadres as c', 'c.id', 'd.cadre_id')
         .innerJoin('materials as m', 'm.id', 'l.material_id')
-        .innerJoin('pages as p', 'p.id', 'l.page_id');
-      if (scope?.unitIds) {
-        const ids = [...scope.unitIds];
-        q = ids.length === 0 ? q.where(sql<boolean>`1 = 0`) : q.where('c.managing_unit_id', 'in', ids);
-      }
+        .innerJoin('pages as p', 'p.id', 'l.page_id')
+        .where(withinUnits('c.managing_unit_id', scope?.unitIds ?? null));
       if (filter.userId) q = q.where('l.user_id', '=', filter.userId);
       if (filter.dossierId) q = q.where('l.dossier_id', '=', filter.dossierId);
       if (filter.requestId) q = q.where('l.request_id', '=', filter.requestId);
@@ -191,11 +189,8 @@ export function readingRepository(db: Executor, kind: DatabaseKind) {
         .innerJoin('users as u', 'u.id', 'a.user_id')
         .innerJoin('access_requests as r', 'r.id', 'a.request_id')
         .innerJoin('dossiers as d', 'd.id', 'a.dossier_id')
-        .innerJoin('cadres as c', 'c.id', 'd.cadre_id');
-      if (scope.unitIds) {
-        const ids = [...scope.unitIds];
-        q = ids.length === 0 ? q.where(sql<boolean>`1 = 0`) : q.where('c.managing_unit_id', 'in', ids);
-      }
+        .innerJoin('cadres as c', 'c.id', 'd.cadre_id')
+        .where(withinUnits('c.managing_unit_id', scope.unitIds));
       if (filter.requestId) q = q.where('a.request_id', '=', filter.requestId);
       if (filter.userId) q = q.where('a.user_id', '=', filter.userId);
       const total = Number((await q.select(sql<number>`count(*)`.as('n')).executeTakeFirst())?.n ?? 0);

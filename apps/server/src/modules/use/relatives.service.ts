@@ -2,6 +2,7 @@ import type { Relative } from '@dangan/contracts';
 import { calendarDateAt, checkIdNumber } from '@dangan/domain';
 import type { Executor } from '../../platform/db/connect.js';
 import type { CadreRelativeTable } from '../../platform/db/schema.use.js';
+import { withinUnits } from '../../platform/db/scope.js';
 import { invalid, notFound } from '../../platform/errors.js';
 import { newId } from '../../platform/ids.js';
 import type { Authorized, DataScope } from '../access/access.js';
@@ -93,9 +94,12 @@ export class RelativesService {
   }
 
   private async cadre(executor: Executor, scope: Authorized<DataScope>, cadreId: string) {
-    let q = executor.selectFrom('cadres').select(['id', 'name', 'managing_unit_id']).where('id', '=', cadreId);
-    if (scope.unitIds !== null) q = scope.unitIds.size === 0 ? q.where('id', '=', '') : q.where('managing_unit_id', 'in', [...scope.unitIds]);
-    const cadre = await q.executeTakeFirst();
+    const cadre = await executor
+      .selectFrom('cadres')
+      .select(['id', 'name', 'managing_unit_id'])
+      .where('id', '=', cadreId)
+      .where(withinUnits('managing_unit_id', scope.unitIds))
+      .executeTakeFirst();
     if (!cadre) throw notFound('CADRE_NOT_FOUND', '干部不存在或不在您的数据范围内');
     return cadre;
   }

@@ -2,6 +2,7 @@ import type { AccessCadre, AccessMaterial, AccessRequest } from '@dangan/contrac
 import { CLASS_TREE } from '@dangan/domain';
 import { isUniqueViolation } from '../../platform/db/dialect.js';
 import type { AccessRequestTable, AccessMode, AccessScopeKind } from '../../platform/db/schema.use.js';
+import { withinUnits } from '../../platform/db/scope.js';
 import { conflict, forbidden, invalid, notFound } from '../../platform/errors.js';
 import { newId } from '../../platform/ids.js';
 import type { Actor } from '../access/actor.js';
@@ -151,9 +152,9 @@ export class RequestsService {
     const scope = await this.deps.access.scope(actor, 'access.request');
     const q = text.trim();
     const upper = q.toUpperCase();
-    let base = this.deps.db.selectFrom('cadres').innerJoin('dossiers', 'dossiers.cadre_id', 'cadres.id')
-      .innerJoin('units', 'units.id', 'cadres.managing_unit_id');
-    if (scope.unitIds !== null) base = base.where('cadres.managing_unit_id', 'in', scope.unitIds.size ? [...scope.unitIds] : ['']);
+    const base = this.deps.db.selectFrom('cadres').innerJoin('dossiers', 'dossiers.cadre_id', 'cadres.id')
+      .innerJoin('units', 'units.id', 'cadres.managing_unit_id')
+      .where(withinUnits('cadres.managing_unit_id', scope.unitIds));
     const next = (s: string) => s.slice(0, -1) + String.fromCodePoint(s.codePointAt(s.length - 1)! + 1);
     const rows = await base
       .select(['cadres.id as cadre_id', 'cadres.name', 'cadres.gender', 'units.name as unit_name', 'dossiers.id as dossier_id', 'dossiers.dossier_no'])
