@@ -188,15 +188,19 @@ async function runQueries(core: Core, names: string[], units: string[], cadres: 
         const times: number[] = [];
         let hits = 0;
         let capped = 0;
+        let slowest = { ms: 0, q: '' };
         for (let i = 0; i < 45; i++) {
           const q = make();
           const s = performance.now();
           const r = await core.search.run(scope, q);
-          if (i >= 5) times.push(performance.now() - s);
+          const ms = performance.now() - s;
+          if (i >= 5) times.push(ms);
+          if (i >= 5 && ms > slowest.ms) slowest = { ms, q: q.q };
           hits += r.total;
           if (r.capped) capped++;
         }
         console.log(`  ${label.padEnd(16, '　')} p50 ${percentile(times, 50).toFixed(1)} ms  p95 ${percentile(times, 95).toFixed(1)} ms  （平均命中 ${(hits / 45).toFixed(0)}${capped ? `，${capped}/45 次超过上限 ${SEARCH_CAP}` : ''}）`);
+        if (process.env.DANGAN_BENCH_SLOWEST) console.log(`      最慢：${slowest.q}（${slowest.ms.toFixed(1)} ms）`);
       }
       console.log('  目标：每类查询 p95 ≤ 200 ms');
     }

@@ -60,7 +60,12 @@ export class PostgresSearchIndex implements SearchIndex {
     const common = { from: sql`search_docs d`, materialize: true, lateral: true };
     if (tier === 'catalogue') return { ...common, where: sql`${part} and d.tsv @@ cast(${tsqueryText(query)!} as tsquery)` };
     const plan = pagePlan(query);
-    return { ...common, where: sql`${part} and d.tsv @@ cast(${plan.tsquery} as tsquery)`, verify: plan.verify };
+    return {
+      ...common,
+      where: sql`${part} and d.tsv @@ cast(${plan.tsquery} as tsquery)`,
+      verify: plan.verify,
+      ...(plan.orElse ? { orElse: sql`${part} and d.tsv @@ cast(${plan.orElse} as tsquery)` } : {}),
+    };
   }
 
   async sizeBytes(ex: Executor): Promise<number> {
@@ -115,7 +120,7 @@ function phraseQuery(p: Phrase): string {
  * and characters keep the positional chain: a word like 1988 is selective, and the sequence cannot be
  * checked as one string.
  */
-export function pagePlan(query: ParsedQuery): { tsquery: string; verify?: RawBuilder<unknown> } {
+export function pagePlan(query: ParsedQuery): { tsquery: string; verify?: RawBuilder<unknown>; orElse?: string } {
   const checks: RawBuilder<unknown>[] = [];
   const must = query.must.map((clause) => {
     if (clause.some(checkedOnText)) {
@@ -131,12 +136,24 @@ export function pagePlan(query: ParsedQuery): { tsquery: string; verify?: RawBui
     return `(${clause.map(pagePhraseQuery).join(' | ')})`;
   });
   const not: string[] = [];
+  const checkedNot: Phrase[] = [];
   for (const p of query.not) {
-    const run = checkedOnText(p);
-    if (run) checks.push(sql`coalesce(strpos(t.text, ${run}), 0) = 0`);
+    if (checkedOnText(p)) checkedNot.push(p);
     else not.push(`!${pagePhraseQuery(p)}`);
   }
-  return { tsquery: [...must, ...not].join(' & '), verify: checks.length ? sql.join(checks, sql` and `) : undefined };
+  const base = [...must, ...not];
+  const verify = () => (checks.length ? sql.join(checks, sql` and `) : undefined);
+  if (checkedNot.length === 0) return { tsquery: base.join(' & '), verify: verify() };
+  // A page lacking one of a NOT phrase's triples cannot hold it: those pages come first and need no
+  // check; the pages with all the triples of some NOT phrase come second, each read to check them all.
+  const triples = checkedNot.map(pagePhraseQuery);
+  const notChecks = checkedNot.map((p) => sql`coalesce(strpos(t.text, ${hanRun(p)!}), 0) = 0`);
+  checks.push(sql`(d.part = 0 or (${sql.join(notChecks, sql` and `)}))`);
+  return {
+    tsquery: [...base, ...triples.map((t) => `!${t}`)].join(' & '),
+    orElse: [...base, `(${triples.join(' | ')})`].join(' & '),
+    verify: verify(),
+  };
 }
 
 /** A run of four or more adjacent Han characters: answered by its triples, checked on the text. */

@@ -18,7 +18,10 @@ describe('PostgreSQL search vectors and queries', () => {
     expect(long.tsquery).toBe("(('主任副' & '任副主' & '副主任'))");
     expect(long.verify).toBeDefined();
     // A NOT of a long run is checked on the text only; of a short one, in the index.
-    expect(pagePlan(parseQuery('王伟 -主任副主任')).tsquery).toBe("('王伟')");
+    // The pages lacking one of its triples first, unchecked; those with all of them second, checked.
+    const not = pagePlan(parseQuery('王伟 -主任副主任'));
+    expect(not.tsquery).toBe("('王伟') & !('主任副' & '任副主' & '副主任')");
+    expect(not.orElse).toBe("('王伟') & (('主任副' & '任副主' & '副主任'))");
     expect(pagePlan(parseQuery('王伟 -李娜')).tsquery).toBe("('王伟') & !'李娜'");
     // Words and characters mixed keep the positional chain.
     expect(pagePlan(parseQuery('"1988年7月"')).tsquery).toBe("(('1988' <1> '年' <1> '7' <1> '月'))");

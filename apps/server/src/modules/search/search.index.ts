@@ -37,6 +37,13 @@ export interface MatchSql {
    * sequence here, on ~1.5 KB of text, instead of rechecking positions in each candidate's tsvector.
    */
   verify?: RawBuilder<unknown>;
+  /**
+   * A second, disjoint set of candidates, read only when the first (`where`) yields too few: each
+   * candidate row carries `d.part` (0 for `where`, 1 for `orElse`), which `verify` may look at.
+   * PostgreSQL puts first the pages that cannot hold a NOT phrase (they lack one of its triples), which
+   * need no check, and the pages that have all its triples, which must be read to check it, last.
+   */
+  orElse?: RawBuilder<unknown>;
   /** Evaluate the match as a materialized CTE (PostgreSQL: keeps the planner on the GIN index). */
   materialize?: boolean;
   /** Join the catalogue rows as lateral primary-key look-ups (PostgreSQL; SQLite has no LATERAL). */

@@ -170,8 +170,11 @@ export class SearchService {
     const text = tier === 'page' ? sql`t.text` : catalogueText;
     const r = await sql<HitRow & { n: number | string; n_cadre: number | string }>`
       with d as ${materialize}(
-        select d.doc_id, d.kind, d.cadre_id, d.dossier_id, d.material_id, d.page_id
-        from ${match.from} where ${match.where}),
+        select d.doc_id, d.kind, d.cadre_id, d.dossier_id, d.material_id, d.page_id, 0 as part
+        from ${match.from} where ${match.where}${match.orElse ? sql`
+        union all
+        select d.doc_id, d.kind, d.cadre_id, d.dossier_id, d.material_id, d.page_id, 1 as part
+        from ${match.from} where ${match.orElse}` : sql``}),
       hit as ${materialize}(
         select d.doc_id, d.kind, d.cadre_id, c.name as cadre_name, c.name_initials, c.id_number, d.dossier_id, s.dossier_no, s.state,
           m.id as material_id, m.name as material_name, m.class_code, m.formed_on, d.page_id, p.page_no, ${scoreSql(parsed, text)} as score

@@ -96,6 +96,8 @@ beforeAll(async () => {
   await addPage('p6', cadres.zhangqiang.dossier!.id, null, ['参加过培训，加工厂，工作']);
   await addPage('p7', cadres.zhangqiang.dossier!.id, null, ['民主推荐会议一次']);
   await addPage('p8', cadres.zhangqiang.dossier!.id, null, ['民主推荐会议', '再次民主推荐会议', '第三次民主推荐会议']);
+  // Both triples of 推荐会议 are here, but not the phrase.
+  await addPage('p9', cadres.zhangqiang.dossier!.id, null, ['推荐会开始，举荐会议召开']);
   await t.core.handle.db.updateTable('dossiers').set({ state: 'lent' }).where('dossier_no', '=', 'A0003').execute();
   await t.core.search.indexPending();
 });
@@ -134,6 +136,9 @@ describe('search: Chinese-aware matching', () => {
     expect(labels(await search(clerk, '张强 -会议记录'))).toEqual(['cadre:张强']);
     expect(labels(await search(clerk, '张强 -记录会议'))).toEqual(['cadre:张强', 'page:pg-p5']);
     expect(labels(await search(clerk, '民主推荐 -第三次民主推荐'))).toEqual(['page:pg-p7']);
+    expect(labels(await search(clerk, '召开 -推荐会议'))).toEqual(['page:pg-p9']);
+    expect((await search(clerk, '召开 -举荐会议')).total).toBe(0);
+    expect(labels(await search(clerk, '会议 -推荐会议'))).toEqual(['page:pg-p5', 'page:pg-p9']);
   });
 
   it('ranks a page by how often it says the words', async () => {
