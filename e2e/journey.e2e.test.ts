@@ -1,7 +1,6 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { Secret, TOTP } from 'otpauth';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, shot, startSystem, type RunningSystem } from './support.js';
+import { TotpCodes, launchBrowser, shot, startSystem, watchPage, type RunningSystem } from './support.js';
 
 /**
  * The foundation journey, in real Chromium against the built system: a bootstrap officer's first
@@ -12,8 +11,7 @@ describe.each(['sqlite', 'postgres'] as const)('foundation journey on %s', (kind
   let sys: RunningSystem;
   let browser: Browser;
   const problems: string[] = [];
-  const totpSecrets = new Map<string, string>();
-  const lastStep = new Map<string, number>();
+  const totp = new TotpCodes();
 
   beforeAll(async () => {
     sys = await startSystem(kind);
@@ -27,28 +25,8 @@ describe.each(['sqlite', 'postgres'] as const)('foundation journey on %s', (kind
   async function newPage(): Promise<{ context: BrowserContext; page: Page }> {
     const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai', acceptDownloads: true });
     const page = await context.newPage();
-    page.on('pageerror', (e) => problems.push(`[pageerror] ${e.message}`));
-    page.on('console', (m) => {
-      // Refused requests log their 4xx; anything else the console says is a defect.
-      if (m.type() === 'error' && !/status of 4\d\d/.test(m.text())) problems.push(`[console] ${m.text()}`);
-    });
-    page.on('request', (r) => {
-      if (!r.url().startsWith(sys.url) && !/^(data|blob):/.test(r.url())) problems.push(`[outside request] ${r.url()}`);
-    });
+    watchPage(page, sys.url, problems);
     return { context, page };
-  }
-
-  /** A code from a time step this user has not used yet (the server refuses a replayed code). */
-  async function totpCode(username: string): Promise<string> {
-    const totp = new TOTP({ secret: Secret.fromBase32(totpSecrets.get(username)!) });
-    for (;;) {
-      const step = Math.floor(Date.now() / 30_000);
-      if (step !== lastStep.get(username)) {
-        lastStep.set(username, step);
-        return totp.generate();
-      }
-      await new Promise((r) => setTimeout(r, 500));
-    }
   }
 
   async function submitLogin(page: Page, username: string, password: string): Promise<void> {
@@ -74,9 +52,9 @@ describe.each(['sqlite', 'postgres'] as const)('foundation journey on %s', (kind
       page.getByTestId('home-page').waitFor().then(() => 'home' as const),
     ]);
     if (step === 'enrol') {
-      totpSecrets.set(username, (await page.getByTestId('totp-secret').innerText()).replace(/\s+/g, ''));
+      totp.set(username, (await page.getByTestId('totp-secret').innerText()).replace(/\s+/g, ''));
       if (shots) await shot(page, `${kind}-${shots}-2-enrol-totp`);
-      await page.getByLabel('动态口令').fill(await totpCode(username));
+      await page.getByLabel('动态口令').fill(await totp.code(username));
       await page.getByRole('button', { name: '绑定并进入系统' }).click();
     }
     await page.getByTestId('home-page').waitFor();
@@ -199,7 +177,7 @@ describe.each(['sqlite', 'postgres'] as const)('foundation journey on %s', (kind
     const { page, context } = await newPage();
     await submitLogin(page, 'auditor', `${sys.initialPassword('auditor').slice(0, 6)}-Neu-9a`);
     await page.getByTestId('totp-form').waitFor();
-    await page.getByLabel('动态口令').fill(await totpCode('auditor'));
+    await page.getByLabel('动态口令').fill(await totp.code('auditor'));
     await page.getByRole('button', { name: '验证' }).click();
     await page.getByTestId('home-page').waitFor();
     await menu(page, '审计日志');

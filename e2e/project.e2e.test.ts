@@ -2,11 +2,10 @@ import { spawnSync } from 'node:child_process';
 import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Secret, TOTP } from 'otpauth';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ApiSession, SHOTS, launchBrowser, shot, startSystem, type RunningSystem } from './support.js';
+import { ApiSession, SHOTS, TotpCodes, launchBrowser, shot, startSystem, watchPage, type RunningSystem } from './support.js';
 
 /*
  * Issue 6, the digitization project, in real Chromium against the built system: a batch of three
@@ -163,24 +162,11 @@ describe('digitization project journey on sqlite', () => {
   let batchId = '';
   let batchCode = '';
   const dossierIds: Record<string, string> = {};
-  const totpSecrets = new Map<string, string>();
-  const lastStep = new Map<string, number>();
+  const totp = new TotpCodes();
   const contexts = new Map<Who, { context: BrowserContext; page: Page }>();
   const problems: string[] = [];
   const apiOf = new Map<Who, ApiSession>();
   let auditor: ApiSession;
-
-  async function totpCode(username: string): Promise<string> {
-    const totp = new TOTP({ secret: Secret.fromBase32(totpSecrets.get(username)!) });
-    for (;;) {
-      const step = Math.floor(Date.now() / 30_000);
-      if (step !== lastStep.get(username)) {
-        lastStep.set(username, step);
-        return totp.generate();
-      }
-      await new Promise((r) => setTimeout(r, 500));
-    }
-  }
 
   /** The user's browser tab, signed in (again, when his session has lapsed) and on `path`. */
   async function as(who: Who, path: string): Promise<Page> {
@@ -188,13 +174,7 @@ describe('digitization project journey on sqlite', () => {
     if (!entry) {
       const context = await browser.newContext({ viewport: { width: 1600, height: 1000 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai', acceptDownloads: true });
       const page = await context.newPage();
-      page.on('pageerror', (e) => problems.push(`[${who} pageerror] ${e.message}`));
-      page.on('console', (m) => {
-        if (m.type() === 'error' && !/status of 4\d\d/.test(m.text())) problems.push(`[${who} console] ${m.text()}`);
-      });
-      page.on('request', (r) => {
-        if (!r.url().startsWith(sys.url) && !/^(data|blob):/.test(r.url())) problems.push(`[outside request] ${r.url()}`);
-      });
+      watchPage(page, sys.url, problems, who);
       entry = { context, page };
       contexts.set(who, entry);
     }
@@ -207,9 +187,9 @@ describe('digitization project journey on sqlite', () => {
       await page.getByLabel('用户名').fill(username);
       await page.getByLabel('密码', { exact: true }).fill(PASSWORD);
       await page.getByRole('button', { name: '登录' }).click();
-      if (totpSecrets.has(username)) {
+      if (totp.has(username)) {
         await page.getByTestId('totp-form').waitFor();
-        await page.getByLabel('动态口令').fill(await totpCode(username));
+        await page.getByLabel('动态口令').fill(await totp.code(username));
         await page.getByRole('button', { name: '验证' }).click();
       }
       await page.waitForURL((u) => u.pathname !== '/login');
@@ -269,8 +249,7 @@ describe('digitization project journey on sqlite', () => {
       const session = new ApiSession(sys.url);
       await session.firstLogin(u.username, INITIAL, PASSWORD);
       if (session.totpSecret) {
-        totpSecrets.set(u.username, session.totpSecret);
-        lastStep.set(u.username, Math.floor(Date.now() / 30_000));
+        totp.set(u.username, session.totpSecret, true);
       }
       apiOf.set(who, session);
     }

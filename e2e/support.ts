@@ -4,6 +4,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { Secret, TOTP } from 'otpauth';
 import pg from 'pg';
 import { chromium, type Browser, type Page } from 'playwright-core';
 
@@ -180,4 +181,50 @@ export class ApiSession {
     }
     if (r.json.stage !== 'active') throw new Error(`${username} did not reach an active session: ${JSON.stringify(r.json)}`);
   }
+}
+
+/**
+ * The journeys' TOTP codes: each user's secret, and a code from a time step that user has not used
+ * yet (the server refuses a replayed code, so a second sign-in within 30 s waits for the next step).
+ */
+export class TotpCodes {
+  private readonly secrets = new Map<string, string>();
+  private readonly lastStep = new Map<string, number>();
+
+  /** Records the user's secret; `usedNow` when a code of the current step was just spent (enrolment). */
+  set(username: string, secret: string, usedNow = false): void {
+    this.secrets.set(username, secret);
+    if (usedNow) this.lastStep.set(username, Math.floor(Date.now() / 30_000));
+  }
+
+  has(username: string): boolean {
+    return this.secrets.has(username);
+  }
+
+  async code(username: string): Promise<string> {
+    const totp = new TOTP({ secret: Secret.fromBase32(this.secrets.get(username)!) });
+    for (;;) {
+      const step = Math.floor(Date.now() / 30_000);
+      if (step !== this.lastStep.get(username)) {
+        this.lastStep.set(username, step);
+        return totp.generate();
+      }
+      await new Promise((r) => setTimeout(r, 500));
+    }
+  }
+}
+
+/**
+ * Collects what a page must never do into `problems`: an uncaught error, a console error other than a
+ * refused request's 4xx, a request leaving the system (`allow`: the browser's own schemes).
+ */
+export function watchPage(page: Page, baseUrl: string, problems: string[], label = '', allow = /^(data|blob):/): void {
+  const tag = label ? `${label} ` : '';
+  page.on('pageerror', (e) => problems.push(`[${tag}pageerror] ${e.message}`));
+  page.on('console', (m) => {
+    if (m.type() === 'error' && !/status of 4\d\d/.test(m.text())) problems.push(`[${tag}console] ${m.text()}`);
+  });
+  page.on('request', (r) => {
+    if (!r.url().startsWith(baseUrl) && !allow.test(r.url())) problems.push(`[outside request] ${r.url()}`);
+  });
 }

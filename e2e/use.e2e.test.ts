@@ -2,11 +2,10 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Secret, TOTP } from 'otpauth';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import sharp from 'sharp';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { ApiSession, SHOTS, launchBrowser, shot, startSystem, type RunningSystem } from './support.js';
+import { ApiSession, SHOTS, TotpCodes, launchBrowser, shot, startSystem, watchPage, type RunningSystem } from './support.js';
 
 /*
  * Issue 7, controlled use, in real Chromium against the built system: a reader asks to read classes 1
@@ -88,8 +87,7 @@ describe('controlled use journey on sqlite', () => {
   let browser: Browser;
   const api = new Map<Who, ApiSession>();
   const passwords = new Map<Who, string>();
-  const totpSecrets = new Map<string, string>();
-  const lastStep = new Map<string, number>();
+  const totp = new TotpCodes();
   const tabs = new Map<Who, { context: BrowserContext; page: Page }>();
   const problems: string[] = [];
   const unitIds: Record<string, string> = {};
@@ -97,18 +95,6 @@ describe('controlled use journey on sqlite', () => {
   const pageIds: Record<string, string[]> = {};
   let requestNo = '';
   let requestId = '';
-
-  async function totpCode(username: string): Promise<string> {
-    const totp = new TOTP({ secret: Secret.fromBase32(totpSecrets.get(username)!) });
-    for (;;) {
-      const step = Math.floor(Date.now() / 30_000);
-      if (step !== lastStep.get(username)) {
-        lastStep.set(username, step);
-        return totp.generate();
-      }
-      await new Promise((r) => setTimeout(r, 500));
-    }
-  }
 
   const usernameOf = (who: Who) => (who === 'secadmin' || who === 'auditor' ? who : USERS[who].username);
 
@@ -118,14 +104,8 @@ describe('controlled use journey on sqlite', () => {
     if (!entry) {
       const context = await browser.newContext({ viewport: { width: 1440, height: 960 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai', acceptDownloads: true });
       const page = await context.newPage();
-      page.on('pageerror', (e) => problems.push(`[${who} pageerror] ${e.message}`));
-      page.on('console', (m) => {
-        if (m.type() === 'error' && !/status of 4\d\d/.test(m.text())) problems.push(`[${who} console] ${m.text()}`);
-      });
-      page.on('request', (r) => {
-        // chrome:// and chrome-extension:// are the browser's own PDF viewer, not the network.
-        if (!r.url().startsWith(sys.url) && !/^(data|blob|about|chrome|chrome-extension):/.test(r.url())) problems.push(`[outside request] ${r.url()}`);
-      });
+      // chrome:// and chrome-extension:// are the browser's own PDF viewer, not the network.
+      watchPage(page, sys.url, problems, who, /^(data|blob|about|chrome|chrome-extension):/);
       // A headless browser has no print dialog to show: print() is counted instead (in every frame,
       // the hidden one holding the PDF included).
       await context.addInitScript(() => {
@@ -145,9 +125,9 @@ describe('controlled use journey on sqlite', () => {
       await page.getByLabel('用户名').fill(username);
       await page.getByLabel('密码', { exact: true }).fill(passwords.get(who)!);
       await page.getByRole('button', { name: '登录' }).click();
-      if (totpSecrets.has(username)) {
+      if (totp.has(username)) {
         await page.getByTestId('totp-form').waitFor();
-        await page.getByLabel('动态口令').fill(await totpCode(username));
+        await page.getByLabel('动态口令').fill(await totp.code(username));
         await page.getByRole('button', { name: '验证' }).click();
       }
       await page.waitForURL((u) => u.pathname !== '/login');
@@ -193,14 +173,12 @@ describe('controlled use journey on sqlite', () => {
     await sec.firstLogin('secadmin', sys.initialPassword('secadmin'), 'Sicher-Neu-9a!');
     api.set('secadmin', sec);
     passwords.set('secadmin', 'Sicher-Neu-9a!');
-    totpSecrets.set('secadmin', sec.totpSecret);
-    lastStep.set('secadmin', Math.floor(Date.now() / 30_000));
+    totp.set('secadmin', sec.totpSecret, true);
     const auditor = new ApiSession(sys.url);
     await auditor.firstLogin('auditor', sys.initialPassword('auditor'), 'Pruefer-Neu-9a!');
     api.set('auditor', auditor);
     passwords.set('auditor', 'Pruefer-Neu-9a!');
-    totpSecrets.set('auditor', auditor.totpSecret);
-    lastStep.set('auditor', Math.floor(Date.now() / 30_000));
+    totp.set('auditor', auditor.totpSecret, true);
 
     const units = await sec.call<{ id: string; code: string }[]>('GET', '/api/units');
     unitIds.ROOT = units.json.find((u) => u.code === 'ROOT')!.id;
@@ -220,8 +198,7 @@ describe('controlled use journey on sqlite', () => {
       const session = new ApiSession(sys.url);
       await session.firstLogin(u.username, INITIAL, PASSWORD);
       if (session.totpSecret) {
-        totpSecrets.set(u.username, session.totpSecret);
-        lastStep.set(u.username, Math.floor(Date.now() / 30_000));
+        totp.set(u.username, session.totpSecret, true);
       }
       api.set(who, session);
       passwords.set(who, PASSWORD);
