@@ -557,6 +557,45 @@ describe('controlled use journey on sqlite', () => {
     await shot(page, 'use-16-audit');
   });
 
+  it('under an excerpt grant he downloads the résumé as a searchable PDF carrying its OCR text', async () => {
+    // The résumé's pages have been read by OCR (the pipeline runs it after image processing).
+    const clerk = api.get('clerk')!;
+    for (const id of pageIds['1-1']!) await poll(async () => (await clerk.call('GET', `/api/pages/${id}/text`)).status, 180_000).toBe(200);
+    const reader = api.get('reader')!;
+    const now = Date.now();
+    const created = await reader.call<{ id: string; requestNo: string }>('POST', '/api/access/requests', {
+      dossierIds: [dossierId], purpose: '01', purposeNote: '摘录履历', mode: 'excerpt', scopeKind: 'classes', classCodes: ['1'],
+      periodFrom: new Date(now).toISOString(), periodTo: new Date(now + 86_400_000).toISOString(), printLimit: 1,
+    });
+    expect(created.status, JSON.stringify(created.json)).toBe(200);
+    const approved = await api.get('leader')!.call('POST', `/api/access/requests/${created.json.id}/approve`, { comment: '同意摘录' });
+    expect(approved.status, JSON.stringify(approved.json)).toBe(200);
+
+    const page = await as('reader', '/reading');
+    const row = page.getByTestId('reading-grants').locator('tbody tr.ant-table-row', { hasText: created.json.requestNo });
+    await row.getByRole('button', { name: '开始查阅' }).click();
+    const button = page.getByTestId('print-button');
+    await button.waitFor();
+    expect(await button.innerText()).toContain('打印/导出');
+    await button.click();
+    const dialog = page.getByRole('dialog', { name: '打印或导出查阅材料' });
+    await dialog.getByTestId('print-materials').getByText('干部履历表').click();
+    await poll(() => dialog.getByTestId('export-confirm').isEnabled()).toBe(true);
+    await shot(page, 'use-17-export');
+    const [download] = await Promise.all([page.waitForEvent('download'), dialog.getByTestId('export-confirm').click()]);
+    const dir = mkdtempSync(join(tmpdir(), 'dangan-use-'));
+    const pdf = join(dir, 'export.pdf');
+    await download.saveAs(pdf);
+    expect(download.suggestedFilename()).toMatch(/DY\d{4}-\d{6}\.pdf$/);
+    // The words come from the invisible text layer: the page image itself holds no text.
+    const text = execFileSync('pdftotext', ['-enc', 'UTF-8', pdf, '-'], { encoding: 'utf8' });
+    expect(text).toContain('山东济南');
+    expect(text).toContain(created.json.requestNo);
+    execFileSync('pdftoppm', ['-png', '-r', '60', '-f', '1', '-l', '1', '-singlefile', pdf, join(dir, 'export')]);
+    writeFileSync(join(SHOTS, 'use-18-exported-page.png'), await sharp(join(dir, 'export.png')).png().toBuffer());
+    await poll(() => button.innerText()).toContain('剩余 0 次');
+  });
+
   it('loaded nothing from outside and raised no page errors', () => {
     expect(problems).toEqual([]);
   });
