@@ -1,7 +1,7 @@
-import { sql, type ExpressionBuilder } from 'kysely';
+import { sql } from 'kysely';
 import type { Executor } from '../../platform/db/connect.js';
-import type { Database } from '../../platform/db/schema.js';
 import { scopeCondition, withinUnits } from '../../platform/db/scope.js';
+import { batchVisible } from '../project/project.visibility.js';
 
 /**
  * The dashboard's and task lists' queries over the project tables. Every query takes the reader's
@@ -11,22 +11,6 @@ import { scopeCondition, withinUnits } from '../../platform/db/scope.js';
 export type Units = readonly string[] | null;
 
 const num = (v: unknown): number => Number(v ?? 0);
-
-/** Whether batch `b` is visible to the units. */
-function batchVisible(eb: ExpressionBuilder<Database & { b: Database['project_batches'] }, 'b'>, units: readonly string[]) {
-  return eb.or([
-    eb('b.unit_id', 'in', units),
-    eb.exists(
-      eb
-        .selectFrom('project_batch_dossiers as vbd')
-        .innerJoin('dossiers as vd', 'vd.id', 'vbd.dossier_id')
-        .innerJoin('cadres as vc', 'vc.id', 'vd.cadre_id')
-        .select('vbd.dossier_id')
-        .whereRef('vbd.batch_id', '=', 'b.id')
-        .where('vc.managing_unit_id', 'in', units),
-    ),
-  ]);
-}
 
 /** Live pages of the dossier in column `dossier`. */
 const livePages = (dossier: string) =>

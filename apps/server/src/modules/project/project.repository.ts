@@ -16,6 +16,7 @@ import type {
   ProjectStageTable,
 } from '../../platform/db/schema.project.js';
 import type { DataScope } from '../access/access.js';
+import { batchVisible } from './project.visibility.js';
 
 export type BatchRow = ProjectBatchTable;
 export type BatchDossierRow = ProjectBatchDossierTable;
@@ -74,22 +75,7 @@ export function projectRepository(db: Executor, kind: DatabaseKind) {
 
     /** Batches of the scope's units, or holding one of its dossiers; newest first. */
     async listBatches(scope: DataScope, filter: { state?: string; q?: string; limit: number; offset: number }) {
-      let q = db.selectFrom('project_batches').where((eb) =>
-        scopeCondition(scope.unitIds, (units) =>
-          eb.or([
-            eb('project_batches.unit_id', 'in', units),
-            eb.exists(
-              eb
-                .selectFrom('project_batch_dossiers as bd')
-                .innerJoin('dossiers', 'dossiers.id', 'bd.dossier_id')
-                .innerJoin('cadres', 'cadres.id', 'dossiers.cadre_id')
-                .select('bd.dossier_id')
-                .whereRef('bd.batch_id', '=', 'project_batches.id')
-                .where('cadres.managing_unit_id', 'in', units),
-            ),
-          ]),
-        ),
-      );
+      let q = db.selectFrom('project_batches as b').where((eb) => scopeCondition(scope.unitIds, (units) => batchVisible(eb, units)));
       if (filter.state) q = q.where('state', '=', filter.state);
       if (filter.q) {
         const op = sql.raw(likeOperator(kind));
